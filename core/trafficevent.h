@@ -1,0 +1,54 @@
+#pragma once
+
+#include "socketaddress.h"
+
+#include <QByteArray>
+#include <QString>
+
+// What kind of session an event belongs to; printed as in the record ("tcp-listen", ...).
+enum class SessionKind : quint8 { TcpServer, TcpClient, Udp };
+
+// What happened. The record prints these as DESIGN.md names them ("listening", "eof", ...).
+enum class EventType : quint8 {
+    Listening, // a TCP server listening, or a UDP peer bound (local has the real port)
+    Stopped,   // the listening socket was closed, or a UDP peer unbound
+    Connecting,
+    Connected,
+    Accepted,
+    Sent,
+    Received,
+    Eof,    // the peer finished sending (FIN): recv() returned b''
+    Closed, // see closedBy and reset
+    Error,  // see message
+    Note,   // something the app did that is worth a row but is not socket traffic
+};
+
+enum class ClosedBy : quint8 { Nobody, Local, Peer };
+
+// One thing a session reports: the row of the traffic log and the line of the record.
+// Deliberately a plain value: a flood creates millions of them, so it holds ids and
+// implicitly shared Qt values, and every text is made on demand by whoever shows it.
+struct TrafficEvent
+{
+    qint64 msecsSinceEpoch = 0; // UTC
+    int session = 0;            // the session's id (1, 2, ...)
+    int connection = 0;         // a TCP server's connection id (1, 2, ...); 0 = none
+    SessionKind kind = SessionKind::TcpClient;
+    EventType type = EventType::Note;
+    ClosedBy closedBy = ClosedBy::Nobody;
+    bool reset = false; // Closed: ended with an RST
+    SocketAddress local;
+    SocketAddress peer;
+    QByteArray payload;       // Sent / Received
+    qint64 truncatedFrom = -1; // Received UDP datagram longer than the recv size: its real size
+    QString message;          // Error / Note / Stopped: words for a person
+
+    qint64 size() const { return payload.size(); }
+};
+
+// "tcp-listen", "tcp", "udp": the scheme of the endpoint spec and the record's "kind".
+QString sessionKindName(SessionKind kind);
+// "listening", "received", ...: the record's "event".
+QString eventTypeName(EventType type);
+// The current time as the events carry it.
+qint64 currentEventTime();

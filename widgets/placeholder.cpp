@@ -1,0 +1,1 @@
+// Build scaffold until the first panel lands (issue 4).
