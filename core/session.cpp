@@ -1,0 +1,57 @@
+#include "session.h"
+
+#include <QByteArray>
+
+Session::Session(int id, SessionKind kind, QObject *parent)
+    : QObject(parent)
+    , m_id(id)
+    , m_kind(kind)
+{}
+
+void Session::setRecvSize(int bytes)
+{
+    Q_ASSERT(bytes >= 1 && bytes <= MaxRecvSize);
+    m_recvSize = qBound(1, bytes, MaxRecvSize);
+}
+
+void Session::setEcho(bool enabled)
+{
+    m_echo = enabled;
+}
+
+TrafficEvent Session::makeEvent(EventType type) const
+{
+    TrafficEvent event;
+    event.msecsSinceEpoch = currentEventTime();
+    event.session = m_id;
+    event.kind = m_kind;
+    event.type = type;
+    return event;
+}
+
+void Session::report(const TrafficEvent &event)
+{
+    emit eventOccurred(event);
+}
+
+void Session::reportError(const QString &message,
+                          const SocketAddress &local,
+                          const SocketAddress &peer,
+                          int connection)
+{
+    TrafficEvent event = makeEvent(EventType::Error);
+    event.message = message;
+    event.local = local;
+    event.peer = peer;
+    event.connection = connection;
+    emit eventOccurred(event);
+    emit errorOccurred(message);
+}
+
+char *receiveScratchBuffer(int size)
+{
+    static thread_local QByteArray buffer;
+    if (buffer.size() < size)
+        buffer.resize(size);
+    return buffer.data();
+}

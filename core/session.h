@@ -1,0 +1,54 @@
+#pragma once
+
+#include "trafficevent.h"
+
+#include <QObject>
+
+// Common ground of the three session kinds (TCP server, TCP client, UDP peer): an id
+// for the record, the kind, the lesson's recv size, the echo auto-reply, and one signal
+// that carries every traffic event to the log, the record and the lesson views.
+class Session : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int DefaultRecvSize = 65536;
+    static constexpr int MaxRecvSize = 16 * 1024 * 1024;
+
+    Session(int id, SessionKind kind, QObject *parent = nullptr);
+
+    int id() const { return m_id; }
+    SessionKind kind() const { return m_kind; }
+
+    // Each read is one recv(N) / recvfrom(N), as the lesson's recv(1024).
+    int recvSize() const { return m_recvSize; }
+    virtual void setRecvSize(int bytes);
+
+    // Send every received message back where it came from.
+    bool echo() const { return m_echo; }
+    virtual void setEcho(bool enabled);
+
+signals:
+    void eventOccurred(const TrafficEvent &event);
+    // Also sent as an Error event; this one is for status lines.
+    void errorOccurred(const QString &message);
+
+protected:
+    TrafficEvent makeEvent(EventType type) const;
+    void report(const TrafficEvent &event);
+    void reportError(const QString &message,
+                     const SocketAddress &local = {},
+                     const SocketAddress &peer = {},
+                     int connection = 0);
+
+private:
+    const int m_id;
+    const SessionKind m_kind;
+    int m_recvSize = DefaultRecvSize;
+    bool m_echo = false;
+};
+
+// A buffer for recv() calls, shared by every socket on the thread: only the bytes a
+// read really returned are copied out, so a 64 KiB recv size costs 64 KiB once, not
+// per connection or per row.
+char *receiveScratchBuffer(int size);

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "socketaddress.h"
+
+#include <QString>
+
+// What a socket call was doing when it failed: the same errno means different things
+// to a student after bind() and after connect().
+enum class SocketOperation { Create, Bind, Listen, Accept, Connect, Send, Receive };
+
+// An errno in words a student understands: what happened first, with the address,
+// then the likely cause and what to try. "connection refused: nothing is listening on
+// 127.0.0.1:1. ..." The first clause alone is a complete sentence for a status line.
+QString describeSocketError(int errorCode, SocketOperation operation, const SocketAddress &address);
+
+// A failed name lookup ("host not found: ...").
+QString describeLookupFailure(const QString &host, const QString &detail);
+
+// Our own connect timeout (the OS would keep trying for about two minutes).
+QString describeConnectTimeout(const SocketAddress &address, int seconds);

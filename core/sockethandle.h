@@ -1,0 +1,99 @@
+#pragma once
+
+#include "socketaddress.h"
+
+#include <QAbstractSocket>
+#include <QObject>
+
+#include <memory>
+
+class QSocketNotifier;
+
+// The one place in the project that calls the operating system's socket functions.
+//
+// A non-blocking BSD socket (the lesson's socket(), bind(), listen(), accept(),
+// connect(), send(), recv(), sendto(), recvfrom(), shutdown(), close()) owned RAII-style
+// and watched by QSocketNotifiers, so every call runs on the Qt event loop without
+// blocking it. DESIGN.md explains why this is not QTcpSocket: half-close, RST versus
+// FIN, and one recv() per reported read. Calls that can fail return false or -1 and
+// keep the errno in errorCode(); socketerror.h turns it into words.
+class SocketHandle : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Type { Stream, Datagram };
+    enum class ConnectResult { Connected, InProgress, Failed };
+
+    explicit SocketHandle(QObject *parent = nullptr);
+    ~SocketHandle() override;
+
+    // socket(): IPv6 sockets are dual-stack (IPV6_V6ONLY off), as on Linux by default.
+    bool open(QAbstractSocket::NetworkLayerProtocol family, Type type);
+    bool isOpen() const { return m_descriptor >= 0; }
+    int descriptor() const { return m_descriptor; }
+    QAbstractSocket::NetworkLayerProtocol family() const { return m_family; }
+    Type type() const { return m_type; }
+
+    bool setReuseAddress();
+    bool bind(const SocketAddress &address);
+    bool listen(int backlog);
+    // accept(): the next waiting connection as a new handle, or nullptr when none is
+    // waiting (wouldBlock()) or on failure (errorCode()).
+    std::unique_ptr<SocketHandle> accept(SocketAddress *peer);
+    ConnectResult connectTo(const SocketAddress &address);
+    // SO_ERROR: the outcome of a non-blocking connect() once the socket is writable.
+    int takePendingError();
+
+    // send() / recv(): bytes done, or -1 (see wouldBlock() and errorCode()). recv()
+    // returns 0 when the peer has finished sending (FIN).
+    qint64 send(const char *data, qint64 size);
+    qint64 receive(char *buffer, qint64 maxSize);
+    // recvfrom(): a datagram cut to maxSize as the OS cuts it; *fullSize is the
+    // datagram's real length (MSG_TRUNC), so a cut can be reported.
+    qint64 receiveFrom(char *buffer, qint64 maxSize, SocketAddress *sender, qint64 *fullSize);
+    qint64 sendTo(const char *data, qint64 size, const SocketAddress &destination);
+
+    bool shutdownWrite();
+    void close();
+    // close() after SO_LINGER {on, 0}: the kernel discards unsent data and sends RST.
+    void abort();
+
+    SocketAddress localAddress() const;
+    SocketAddress peerAddress() const;
+
+    // Bytes waiting in the kernel: received but not yet read (SIOCINQ), and sent but
+    // not yet acknowledged by the peer (SIOCOUTQ). -1 when unknown.
+    int kernelReceiveQueue() const;
+    int kernelSendQueue() const;
+    bool setReceiveBufferSize(int bytes);
+
+    void setReadNotificationEnabled(bool enabled);
+    void setWriteNotificationEnabled(bool enabled);
+    bool isReadNotificationEnabled() const;
+    bool isWriteNotificationEnabled() const;
+
+    int errorCode() const { return m_errorCode; }
+    bool wouldBlock() const;
+
+    // The soft limit on open descriptors raised to the hard limit: a class connecting at
+    // once needs thousands. Returns the limit now in force.
+    static qint64 raiseOpenFileLimit();
+
+signals:
+    void readyRead();
+    void readyWrite();
+
+private:
+    bool adopt(int descriptor, QAbstractSocket::NetworkLayerProtocol family, Type type);
+    bool fail();     // keeps errno, returns false
+    qint64 failed(); // keeps errno, returns -1
+    void createNotifiers();
+
+    int m_descriptor = -1;
+    int m_errorCode = 0;
+    QAbstractSocket::NetworkLayerProtocol m_family = QAbstractSocket::UnknownNetworkLayerProtocol;
+    Type m_type = Type::Stream;
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+};

@@ -1,0 +1,344 @@
+#include "tcpconnection.h"
+
+#include "session.h"
+#include "socketerror.h"
+#include "sockethandle.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+
+#include <cerrno>
+
+namespace {
+
+// How much one readiness notification may read before the event loop gets its turn
+// back: a flood must never starve repaints. The notifier is level-triggered, so what
+// is left is read on the next pass.
+constexpr int MaxReadsPerWakeup = 256;
+constexpr qint64 MaxBytesPerWakeup = 4 * 1024 * 1024;
+
+} // namespace
+
+TcpConnection::TcpConnection(std::unique_ptr<SocketHandle> socket,
+                             const TrafficEvent &eventTemplate,
+                             int recvSize,
+                             QObject *parent)
+    : QObject(parent)
+    , m_socket(std::move(socket))
+    , m_template(eventTemplate)
+    , m_recvSize(recvSize)
+    , m_connectedAt(currentEventTime())
+{
+    m_template.payload.clear();
+    m_template.message.clear();
+    m_socket->setParent(nullptr); // owned by m_socket's unique_ptr
+    connect(m_socket.get(), &SocketHandle::readyRead, this, &TcpConnection::readIncoming);
+    connect(m_socket.get(), &SocketHandle::readyWrite, this, &TcpConnection::writePending);
+    updateReadNotification();
+}
+
+TcpConnection::~TcpConnection() = default;
+
+bool TcpConnection::canSend() const
+{
+    return m_state == ConnectionState::Connected && !m_closePending && !m_shutdownPending
+           && !m_writeShut;
+}
+
+QString TcpConnection::stateText() const
+{
+    switch (m_state) {
+    case ConnectionState::Unconnected:
+        return tr("Not connected");
+    case ConnectionState::LookingUp:
+        return tr("Looking up");
+    case ConnectionState::Connecting:
+        return tr("Connecting");
+    case ConnectionState::Connected:
+        if (m_writeShut && m_peerFinished)
+            return tr("Both sides finished");
+        if (m_writeShut)
+            return tr("Half-closed (you sent FIN)");
+        if (m_peerFinished)
+            return tr("Peer finished sending");
+        if (m_readingPaused)
+            return tr("Connected, reading paused");
+        return tr("Connected");
+    case ConnectionState::Closing:
+        return tr("Closing (sending what is queued)");
+    case ConnectionState::Closed:
+        break;
+    }
+    switch (m_closeReason) {
+    case CloseReason::ClosedByPeer:
+        return tr("Closed by peer");
+    case CloseReason::ResetByPeer:
+        return tr("Reset by peer");
+    case CloseReason::AbortedByLocal:
+        return tr("Aborted (RST sent)");
+    case CloseReason::ClosedByLocal:
+    case CloseReason::None:
+        break;
+    }
+    return tr("Closed");
+}
+
+int TcpConnection::kernelReceiveQueue() const
+{
+    return m_socket->isOpen() ? m_socket->kernelReceiveQueue() : -1;
+}
+
+int TcpConnection::kernelSendQueue() const
+{
+    return m_socket->isOpen() ? m_socket->kernelSendQueue() : -1;
+}
+
+TrafficEvent TcpConnection::makeEvent(EventType type) const
+{
+    TrafficEvent event = m_template;
+    event.msecsSinceEpoch = currentEventTime();
+    event.type = type;
+    return event;
+}
+
+bool TcpConnection::send(const QByteArray &data)
+{
+    if (!canSend())
+        return false;
+    if (data.isEmpty())
+        return true;
+    m_writeQueue.push_back(data);
+    m_pendingWriteBytes += data.size();
+    writePending();
+    return true;
+}
+
+void TcpConnection::writePending()
+{
+    // A Sent event's receiver may send again; that data joins the queue this loop drains.
+    if (m_writing || !m_socket->isOpen())
+        return;
+    QPointer<TcpConnection> guard(this);
+    m_writing = true;
+    while (!m_writeQueue.empty()) {
+        const QByteArray &front = m_writeQueue.front();
+        const qint64 remaining = front.size() - m_frontOffset;
+        const qint64 written = m_socket->send(front.constData() + m_frontOffset, remaining);
+        if (written < 0) {
+            m_writing = false;
+            if (m_socket->wouldBlock()) {
+                m_socket->setWriteNotificationEnabled(true);
+                return;
+            }
+            handleFailure(m_socket->errorCode(), true);
+            return;
+        }
+        TrafficEvent event = makeEvent(EventType::Sent);
+        // A whole buffer is shared, not copied; only a partial write copies its part.
+        event.payload = (m_frontOffset == 0 && written == front.size())
+                            ? front
+                            : front.mid(m_frontOffset, written);
+        m_frontOffset += written;
+        m_pendingWriteBytes -= written;
+        m_bytesSent += written;
+        ++m_sends;
+        if (m_frontOffset == front.size()) {
+            m_writeQueue.pop_front();
+            m_frontOffset = 0;
+        }
+        emit eventOccurred(event);
+        if (!guard)
+            return;
+        if (!m_socket->isOpen()) { // aborted by a receiver of the event
+            m_writing = false;
+            return;
+        }
+    }
+    m_writing = false;
+    m_socket->setWriteNotificationEnabled(false);
+    if (m_throttled && m_pendingWriteBytes <= WriteQueueLowWater) {
+        m_throttled = false;
+        updateReadNotification();
+    }
+    if (m_shutdownPending)
+        shutdownWriteNow();
+    if (m_closePending)
+        finish(CloseReason::ClosedByLocal);
+    else if (m_peerFinished && m_state != ConnectionState::Closed)
+        finish(CloseReason::ClosedByPeer);
+}
+
+void TcpConnection::readIncoming()
+{
+    QPointer<TcpConnection> guard(this);
+    int reads = 0;
+    qint64 bytes = 0;
+    while (reads < MaxReadsPerWakeup && bytes < MaxBytesPerWakeup) {
+        if (m_readingPaused || m_throttled || m_peerFinished || !m_socket->isOpen())
+            return;
+        char *buffer = receiveScratchBuffer(m_recvSize);
+        const qint64 received = m_socket->receive(buffer, m_recvSize);
+        if (received == 0) {
+            handlePeerFinished();
+            return;
+        }
+        if (received < 0) {
+            if (!m_socket->wouldBlock())
+                handleFailure(m_socket->errorCode(), false);
+            return;
+        }
+        ++reads;
+        bytes += received;
+        ++m_reads;
+        m_bytesReceived += received;
+        TrafficEvent event = makeEvent(EventType::Received);
+        event.payload = QByteArray(buffer, received); // exact size, not the recv size
+        const QByteArray echoed = m_echo ? event.payload : QByteArray();
+        emit eventOccurred(event);
+        if (!guard)
+            return;
+        if (!echoed.isEmpty() && canSend()) {
+            send(echoed);
+            if (!guard)
+                return;
+            if (m_pendingWriteBytes > WriteQueueHighWater) {
+                m_throttled = true;
+                updateReadNotification();
+            }
+        }
+    }
+}
+
+void TcpConnection::handlePeerFinished()
+{
+    m_peerFinished = true;
+    updateReadNotification();
+    QPointer<TcpConnection> guard(this);
+    emit eventOccurred(makeEvent(EventType::Eof));
+    if (!guard || m_state == ConnectionState::Closed)
+        return;
+    // What is still queued (an echo, say) is written first; writePending() finishes.
+    if (m_writeQueue.empty()) {
+        finish(CloseReason::ClosedByPeer);
+    } else {
+        setState(ConnectionState::Closing);
+        writePending();
+    }
+}
+
+void TcpConnection::handleFailure(int errorCode, bool whileSending)
+{
+    const bool reset = errorCode == ECONNRESET || errorCode == EPIPE;
+    const QString message = describeSocketError(errorCode,
+                                                whileSending ? SocketOperation::Send
+                                                             : SocketOperation::Receive,
+                                                m_template.peer);
+    m_writeQueue.clear();
+    m_pendingWriteBytes = 0;
+    m_frontOffset = 0;
+    QPointer<TcpConnection> guard(this);
+    TrafficEvent event = makeEvent(EventType::Error);
+    event.message = message;
+    emit eventOccurred(event);
+    if (!guard || m_state == ConnectionState::Closed)
+        return;
+    m_socket->close();
+    finish(reset ? CloseReason::ResetByPeer : CloseReason::ClosedByPeer);
+}
+
+void TcpConnection::close()
+{
+    if (m_state == ConnectionState::Closed || m_closePending)
+        return;
+    m_closePending = true;
+    if (m_writeQueue.empty()) {
+        finish(CloseReason::ClosedByLocal);
+        return;
+    }
+    setState(ConnectionState::Closing);
+    writePending();
+}
+
+void TcpConnection::abort()
+{
+    if (m_state == ConnectionState::Closed)
+        return;
+    m_writeQueue.clear();
+    m_pendingWriteBytes = 0;
+    m_frontOffset = 0;
+    m_socket->abort();
+    finish(CloseReason::AbortedByLocal);
+}
+
+void TcpConnection::halfClose()
+{
+    if (!canSend())
+        return;
+    m_shutdownPending = true;
+    if (m_writeQueue.empty())
+        shutdownWriteNow();
+    // else writePending() calls shutdownWriteNow() once the queue is empty
+}
+
+void TcpConnection::shutdownWriteNow()
+{
+    m_shutdownPending = false;
+    if (m_writeShut || !m_socket->isOpen())
+        return;
+    if (!m_socket->shutdownWrite()) {
+        handleFailure(m_socket->errorCode(), true);
+        return;
+    }
+    m_writeShut = true;
+    TrafficEvent event = makeEvent(EventType::Note);
+    event.message = tr("sent FIN with shutdown(SHUT_WR): this side sends no more, but still "
+                       "reads");
+    QPointer<TcpConnection> guard(this);
+    emit eventOccurred(event);
+    if (guard)
+        emit stateChanged(m_state);
+}
+
+void TcpConnection::setReadingPaused(bool paused)
+{
+    if (m_readingPaused == paused)
+        return;
+    m_readingPaused = paused;
+    updateReadNotification();
+    emit stateChanged(m_state);
+}
+
+void TcpConnection::updateReadNotification()
+{
+    const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled && !m_peerFinished;
+    m_socket->setReadNotificationEnabled(wanted);
+}
+
+void TcpConnection::finish(CloseReason reason)
+{
+    if (m_state == ConnectionState::Closed)
+        return;
+    m_closeReason = reason;
+    if (reason != CloseReason::AbortedByLocal)
+        m_socket->close();
+    m_writeQueue.clear();
+    m_pendingWriteBytes = 0;
+    m_state = ConnectionState::Closed;
+    TrafficEvent event = makeEvent(EventType::Closed);
+    event.closedBy = (reason == CloseReason::ClosedByLocal || reason == CloseReason::AbortedByLocal)
+                         ? ClosedBy::Local
+                         : ClosedBy::Peer;
+    event.reset = reason == CloseReason::AbortedByLocal || reason == CloseReason::ResetByPeer;
+    QPointer<TcpConnection> guard(this);
+    emit eventOccurred(event);
+    if (guard)
+        emit stateChanged(m_state);
+}
+
+void TcpConnection::setState(ConnectionState state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}

@@ -1,0 +1,297 @@
+#include "tcpserversession.h"
+
+#include "socketerror.h"
+#include "sockethandle.h"
+#include "tcpconnection.h"
+
+#include <QHostInfo>
+#include <QPointer>
+
+#include <sys/socket.h>
+
+namespace {
+
+// Accepting is bounded per wakeup for the same reason reading is: a class connecting at
+// once must not keep the window from repainting.
+constexpr int MaxAcceptsPerWakeup = 128;
+constexpr int AcceptRetryMs = 500;
+
+} // namespace
+
+TcpServerSession::TcpServerSession(int id, QObject *parent)
+    : Session(id, SessionKind::TcpServer, parent)
+{
+    m_acceptRetryTimer.setSingleShot(true);
+    connect(&m_acceptRetryTimer, &QTimer::timeout, this, [this] {
+        if (m_listener)
+            m_listener->setReadNotificationEnabled(true);
+    });
+}
+
+TcpServerSession::~TcpServerSession()
+{
+    if (m_lookupId >= 0)
+        QHostInfo::abortHostLookup(m_lookupId);
+}
+
+TcpConnection *TcpServerSession::connection(int id) const
+{
+    return m_connections.value(id);
+}
+
+void TcpServerSession::setRecvSize(int bytes)
+{
+    Session::setRecvSize(bytes);
+    for (TcpConnection *connection : std::as_const(m_connections))
+        connection->setRecvSize(recvSize());
+}
+
+void TcpServerSession::setEcho(bool enabled)
+{
+    Session::setEcho(enabled);
+    for (TcpConnection *connection : std::as_const(m_connections))
+        connection->setEcho(enabled);
+}
+
+void TcpServerSession::setClosedConnectionLimit(int limit)
+{
+    m_closedLimit = qMax(0, limit);
+    trimClosedConnections();
+}
+
+void TcpServerSession::listen(const QString &host, quint16 port)
+{
+    stopListening();
+    m_lastError.clear();
+    m_listenHost = host;
+    QHostAddress literal;
+    if (literal.setAddress(host)) {
+        listenOn(SocketAddress{literal, port});
+        return;
+    }
+    setListenState(ListenState::LookingUp);
+    m_lookupId = QHostInfo::lookupHost(host, this, [this, port](const QHostInfo &info) {
+        m_lookupId = -1;
+        QList<QHostAddress> addresses = info.addresses();
+        if (info.error() != QHostInfo::NoError || addresses.isEmpty()) {
+            m_lastError = describeLookupFailure(m_listenHost, info.errorString());
+            setListenState(ListenState::NotListening);
+            reportError(m_lastError);
+            return;
+        }
+        // Python's bind(('localhost', port)) on an AF_INET socket takes the IPv4 address.
+        QHostAddress chosen = addresses.first();
+        for (const QHostAddress &address : std::as_const(addresses)) {
+            if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+                chosen = address;
+                break;
+            }
+        }
+        listenOn(SocketAddress{chosen, port});
+    });
+}
+
+void TcpServerSession::listenOn(const SocketAddress &address)
+{
+    auto listener = std::make_unique<SocketHandle>();
+    SocketOperation failedCall = SocketOperation::Create;
+    bool ok = listener->open(address.address.protocol(), SocketHandle::Type::Stream);
+    if (ok) {
+        // As Qt and most servers do: a restarted listener must not fail on old
+        // connections still in TIME_WAIT.
+        listener->setReuseAddress();
+        failedCall = SocketOperation::Bind;
+        ok = listener->bind(address);
+    }
+    if (ok) {
+        failedCall = SocketOperation::Listen;
+        // SOMAXCONN: a whole class connects at once (Qt's QTcpServer uses 50).
+        ok = listener->listen(SOMAXCONN);
+    }
+    if (!ok) {
+        m_lastError = describeSocketError(listener->errorCode(), failedCall, address);
+        setListenState(ListenState::NotListening);
+        reportError(m_lastError, address);
+        return;
+    }
+    m_listener = std::move(listener);
+    m_listenAddress = m_listener->localAddress();
+    connect(m_listener.get(), &SocketHandle::readyRead, this, &TcpServerSession::acceptIncoming);
+    m_listener->setReadNotificationEnabled(true);
+    setListenState(ListenState::Listening);
+    TrafficEvent event = makeEvent(EventType::Listening);
+    event.local = m_listenAddress;
+    report(event);
+}
+
+void TcpServerSession::stopListening()
+{
+    if (m_lookupId >= 0) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
+    m_acceptRetryTimer.stop();
+    if (!m_listener) {
+        if (m_listenState != ListenState::NotListening)
+            setListenState(ListenState::NotListening);
+        return;
+    }
+    m_listener->close();
+    m_listener->disconnect(this);
+    m_listener.release()->deleteLater(); // this may run inside its readyRead
+    setListenState(ListenState::NotListening);
+    TrafficEvent event = makeEvent(EventType::Stopped);
+    event.local = m_listenAddress;
+    event.message = tr("stopped listening: the listening socket is closed; accepted "
+                       "connections stay open");
+    report(event);
+}
+
+void TcpServerSession::acceptIncoming()
+{
+    QPointer<TcpServerSession> guard(this);
+    for (int i = 0; i < MaxAcceptsPerWakeup && guard && m_listener; ++i) {
+        SocketAddress peer;
+        std::unique_ptr<SocketHandle> socket = m_listener->accept(&peer);
+        if (socket) {
+            adoptConnection(std::move(socket), peer);
+            continue;
+        }
+        if (m_listener->wouldBlock())
+            return;
+        const int error = m_listener->errorCode();
+        if (error == ECONNABORTED || error == EPROTO)
+            continue; // the client gave up while waiting in the backlog
+        // Out of descriptors or memory: the connection stays in the backlog, and the
+        // listener would be readable again at once. Pause, say so, retry.
+        m_listener->setReadNotificationEnabled(false);
+        m_acceptRetryTimer.start(AcceptRetryMs);
+        reportError(describeSocketError(error, SocketOperation::Accept, m_listenAddress),
+                    m_listenAddress);
+        return;
+    }
+}
+
+void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,
+                                       const SocketAddress &peer)
+{
+    if (m_maxConnections > 0 && m_openCount >= m_maxConnections) {
+        TrafficEvent event = makeEvent(EventType::Note);
+        event.local = socket->localAddress();
+        event.peer = peer;
+        event.message = tr("accepted %1 and closed it at once: the limit of %2 open "
+                           "connections is reached")
+                            .arg(peer.toString())
+                            .arg(m_maxConnections);
+        socket->close();
+        report(event);
+        return;
+    }
+
+    TrafficEvent eventTemplate = makeEvent(EventType::Accepted);
+    eventTemplate.connection = m_nextConnectionId++;
+    eventTemplate.local = socket->localAddress();
+    eventTemplate.peer = peer;
+    auto *connection = new TcpConnection(std::move(socket), eventTemplate, recvSize(), this);
+    connection->setEcho(echo());
+    m_connections.insert(connection->id(), connection);
+    ++m_openCount;
+    connect(connection, &TcpConnection::eventOccurred, this, [this](const TrafficEvent &event) {
+        report(event);
+        m_model.markChanged();
+    });
+    connect(connection, &TcpConnection::stateChanged, this, [this, connection](ConnectionState s) {
+        handleConnectionState(connection, s);
+    });
+    m_model.addConnection(connection);
+
+    QPointer<TcpConnection> alive(connection);
+    report(eventTemplate);
+    if (alive)
+        emit connectionAccepted(connection);
+    if (alive && !m_greeting.isEmpty())
+        connection->send(m_greeting);
+}
+
+void TcpServerSession::handleConnectionState(TcpConnection *connection, ConnectionState state)
+{
+    m_model.markChanged();
+    if (state == ConnectionState::Closed && !m_closedOrder.contains(connection)) {
+        --m_openCount;
+        m_closedOrder.append(connection);
+        trimClosedConnections();
+    }
+    emit connectionChanged(connection);
+}
+
+void TcpServerSession::trimClosedConnections()
+{
+    while (m_closedOrder.size() > m_closedLimit) {
+        TcpConnection *oldest = m_closedOrder.takeFirst();
+        m_connections.remove(oldest->id());
+        m_model.removeConnection(oldest);
+        oldest->disconnect(this);
+        oldest->deleteLater();
+    }
+}
+
+void TcpServerSession::removeClosedConnections()
+{
+    const int limit = m_closedLimit;
+    m_closedLimit = 0;
+    trimClosedConnections();
+    m_closedLimit = limit;
+}
+
+bool TcpServerSession::send(int connectionId, const QByteArray &data)
+{
+    TcpConnection *target = connection(connectionId);
+    return target && target->send(data);
+}
+
+int TcpServerSession::sendTo(const QList<int> &connectionIds, const QByteArray &data)
+{
+    int count = 0;
+    for (int id : connectionIds) {
+        if (send(id, data))
+            ++count;
+    }
+    return count;
+}
+
+int TcpServerSession::sendToAll(const QByteArray &data)
+{
+    QList<int> ids = m_connections.keys();
+    std::sort(ids.begin(), ids.end());
+    return sendTo(ids, data);
+}
+
+void TcpServerSession::closeConnection(int connectionId)
+{
+    if (TcpConnection *target = connection(connectionId))
+        target->close();
+}
+
+void TcpServerSession::abortConnection(int connectionId)
+{
+    if (TcpConnection *target = connection(connectionId))
+        target->abort();
+}
+
+void TcpServerSession::halfCloseConnection(int connectionId)
+{
+    if (TcpConnection *target = connection(connectionId))
+        target->halfClose();
+}
+
+void TcpServerSession::setReadingPaused(int connectionId, bool paused)
+{
+    if (TcpConnection *target = connection(connectionId))
+        target->setReadingPaused(paused);
+}
+
+void TcpServerSession::setListenState(ListenState state)
+{
+    m_listenState = state;
+    emit listenStateChanged(state);
+}
