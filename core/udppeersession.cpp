@@ -1,0 +1,276 @@
+#include "udppeersession.h"
+
+#include "socketerror.h"
+#include "sockethandle.h"
+
+#include <QHostInfo>
+#include <QPointer>
+
+namespace {
+
+constexpr int MaxReadsPerWakeup = 512;
+// A 64-byte flood fills the default receive buffer in about a millisecond; a larger
+// buffer lets the event loop breathe between reads without the kernel dropping.
+constexpr int ReceiveBufferBytes = 8 * 1024 * 1024;
+
+QHostAddress preferIpv4(const QList<QHostAddress> &addresses)
+{
+    for (const QHostAddress &address : addresses) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol)
+            return address;
+    }
+    return addresses.isEmpty() ? QHostAddress() : addresses.first();
+}
+
+} // namespace
+
+UdpPeerSession::UdpPeerSession(int id, QObject *parent)
+    : Session(id, SessionKind::Udp, parent)
+{}
+
+UdpPeerSession::~UdpPeerSession()
+{
+    if (m_bindLookupId >= 0)
+        QHostInfo::abortHostLookup(m_bindLookupId);
+    for (auto it = m_lookups.cbegin(); it != m_lookups.cend(); ++it)
+        QHostInfo::abortHostLookup(it.key());
+}
+
+void UdpPeerSession::bind(const QString &host, quint16 port)
+{
+    unbind();
+    m_lastError.clear();
+    m_bindHost = host;
+    QHostAddress literal;
+    if (literal.setAddress(host)) {
+        bindOn(SocketAddress{literal, port});
+        return;
+    }
+    setBindState(BindState::LookingUp);
+    m_bindLookupId = QHostInfo::lookupHost(host, this, [this, port](const QHostInfo &info) {
+        m_bindLookupId = -1;
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            m_lastError = describeLookupFailure(m_bindHost, info.errorString());
+            setBindState(BindState::Unbound);
+            reportError(m_lastError);
+            return;
+        }
+        bindOn(SocketAddress{preferIpv4(info.addresses()), port});
+    });
+}
+
+bool UdpPeerSession::openSocket(QAbstractSocket::NetworkLayerProtocol family)
+{
+    auto socket = std::make_unique<SocketHandle>();
+    if (!socket->open(family, SocketHandle::Type::Datagram)) {
+        m_lastError = describeSocketError(socket->errorCode(), SocketOperation::Create, {});
+        reportError(m_lastError);
+        return false;
+    }
+    socket->setReceiveBufferSize(ReceiveBufferBytes);
+    m_socket = std::move(socket);
+    connect(m_socket.get(), &SocketHandle::readyRead, this, &UdpPeerSession::readIncoming);
+    connect(m_socket.get(), &SocketHandle::readyWrite, this, &UdpPeerSession::writePending);
+    return true;
+}
+
+void UdpPeerSession::bindOn(const SocketAddress &address)
+{
+    if (!openSocket(address.address.protocol())) {
+        setBindState(BindState::Unbound);
+        return;
+    }
+    if (!m_socket->bind(address)) {
+        m_lastError = describeSocketError(m_socket->errorCode(), SocketOperation::Bind, address);
+        closeSocket();
+        setBindState(BindState::Unbound);
+        reportError(m_lastError, address);
+        return;
+    }
+    m_explicitBind = true;
+    m_localAddress = m_socket->localAddress();
+    m_socket->setReadNotificationEnabled(true);
+    setBindState(BindState::Bound);
+    TrafficEvent event = makeEvent(EventType::Listening);
+    event.local = m_localAddress;
+    report(event);
+}
+
+void UdpPeerSession::unbind()
+{
+    if (m_bindLookupId >= 0) {
+        QHostInfo::abortHostLookup(m_bindLookupId);
+        m_bindLookupId = -1;
+    }
+    const bool wasBound = m_bindState == BindState::Bound;
+    closeSocket();
+    if (wasBound) {
+        TrafficEvent event = makeEvent(EventType::Stopped);
+        event.local = m_localAddress;
+        event.message = tr("closed the UDP socket");
+        report(event);
+    }
+    if (m_bindState != BindState::Unbound)
+        setBindState(BindState::Unbound);
+}
+
+void UdpPeerSession::closeSocket()
+{
+    m_sendQueue.clear();
+    m_explicitBind = false;
+    if (!m_socket)
+        return;
+    m_socket->close();
+    m_socket->disconnect(this);
+    m_socket.release()->deleteLater(); // this may run inside its own readyRead
+}
+
+bool UdpPeerSession::sendTo(const SocketAddress &destination, const QByteArray &data)
+{
+    if (m_bindState == BindState::LookingUp) {
+        reportError(tr("not sent: the socket is still being bound; try again in a moment"),
+                    m_localAddress,
+                    destination);
+        return false;
+    }
+    if (!m_socket && !openSocket(destination.address.protocol()))
+        return false;
+    if (m_socket->family() == QAbstractSocket::IPv4Protocol
+        && unmappedAddress(destination.address).protocol() == QAbstractSocket::IPv6Protocol) {
+        reportError(tr("cannot send to %1 from this IPv4 socket: bind to :: (IPv6 and IPv4) "
+                       "to reach IPv6 addresses")
+                        .arg(destination.toString()),
+                    m_localAddress,
+                    destination);
+        return false;
+    }
+    if (int(m_sendQueue.size()) >= MaxQueuedDatagrams) {
+        reportError(tr("not sent to %1: %2 datagrams are already waiting for the system to "
+                       "take them")
+                        .arg(destination.toString())
+                        .arg(MaxQueuedDatagrams),
+                    m_localAddress,
+                    destination);
+        return false;
+    }
+    m_sendQueue.push_back(Datagram{destination, data});
+    writePending();
+    return true;
+}
+
+void UdpPeerSession::sendToHost(const QString &host, quint16 port, const QByteArray &data)
+{
+    QHostAddress literal;
+    if (literal.setAddress(host)) {
+        sendTo(SocketAddress{literal, port}, data);
+        return;
+    }
+    // Looked up every time, as sendto((name, port)) does: names can change.
+    const int lookupId = QHostInfo::lookupHost(host, this, [this](const QHostInfo &info) {
+        const PendingLookup lookup = m_lookups.take(info.lookupId());
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            reportError(describeLookupFailure(lookup.host, info.errorString()));
+            return;
+        }
+        const QHostAddress address = preferIpv4(info.addresses());
+        for (Datagram datagram : lookup.datagrams) {
+            datagram.destination.address = address;
+            sendTo(datagram.destination, datagram.data);
+        }
+    });
+    m_lookups.insert(lookupId, PendingLookup{host, {Datagram{SocketAddress{{}, port}, data}}});
+}
+
+void UdpPeerSession::writePending()
+{
+    QPointer<UdpPeerSession> guard(this);
+    while (guard && m_socket && !m_sendQueue.empty()) {
+        const Datagram datagram = m_sendQueue.front();
+        if (!writeDatagram(datagram))
+            return;
+    }
+    if (guard && m_socket)
+        m_socket->setWriteNotificationEnabled(false);
+}
+
+bool UdpPeerSession::writeDatagram(const Datagram &datagram)
+{
+    const qint64 written = m_socket->sendTo(datagram.data.constData(),
+                                            datagram.data.size(),
+                                            datagram.destination);
+    if (written < 0 && m_socket->wouldBlock()) {
+        m_socket->setWriteNotificationEnabled(true);
+        return false;
+    }
+    m_sendQueue.pop_front();
+    if (written < 0) {
+        reportError(describeSocketError(m_socket->errorCode(),
+                                        SocketOperation::Send,
+                                        datagram.destination),
+                    m_localAddress,
+                    datagram.destination);
+        return true;
+    }
+    if (m_bindState != BindState::Bound)
+        noteImplicitBind();
+    ++m_datagramsSent;
+    m_bytesSent += written;
+    TrafficEvent event = makeEvent(EventType::Sent);
+    event.local = m_localAddress;
+    event.peer = datagram.destination;
+    event.payload = datagram.data;
+    report(event);
+    return true;
+}
+
+void UdpPeerSession::noteImplicitBind()
+{
+    // The OS chose a port for the first sendto(): say which, and start receiving replies.
+    m_localAddress = m_socket->localAddress();
+    m_socket->setReadNotificationEnabled(true);
+    setBindState(BindState::Bound);
+    TrafficEvent event = makeEvent(EventType::Listening);
+    event.local = m_localAddress;
+    event.message = tr("the system bound this socket to port %1 at the first sendto()")
+                        .arg(m_localAddress.port);
+    report(event);
+}
+
+void UdpPeerSession::readIncoming()
+{
+    QPointer<UdpPeerSession> guard(this);
+    for (int i = 0; i < MaxReadsPerWakeup && guard && m_socket; ++i) {
+        const int size = recvSize();
+        char *buffer = receiveScratchBuffer(size);
+        SocketAddress sender;
+        qint64 fullSize = 0;
+        const qint64 received = m_socket->receiveFrom(buffer, size, &sender, &fullSize);
+        if (received < 0) {
+            if (!m_socket->wouldBlock()) {
+                reportError(describeSocketError(m_socket->errorCode(),
+                                                SocketOperation::Receive,
+                                                m_localAddress),
+                            m_localAddress);
+            }
+            return;
+        }
+        ++m_datagramsReceived;
+        m_bytesReceived += received;
+        TrafficEvent event = makeEvent(EventType::Received);
+        event.local = m_localAddress;
+        event.peer = sender;
+        event.payload = QByteArray(buffer, received);
+        if (fullSize > received)
+            event.truncatedFrom = fullSize;
+        const QByteArray echoed = echo() ? event.payload : QByteArray();
+        report(event);
+        if (guard && echo())
+            sendTo(sender, echoed);
+    }
+}
+
+void UdpPeerSession::setBindState(BindState state)
+{
+    m_bindState = state;
+    emit bindStateChanged(state);
+}
