@@ -44,7 +44,7 @@ QString displayPayload(const QByteArray &bytes, DisplayMode mode, int maxChars);
 
 QString pythonBytesLiteral(const QByteArray &bytes); // b'...', Python's repr() of bytes
 QString hexDump(const QByteArray &bytes);            // "48 65 6c"
-QString visibleText(const QByteArray &bytes);        // UTF-8, controls as ␊ ␍ ␀ ..., bad bytes as \xff
+QString visibleText(const QByteArray &bytes); // UTF-8, controls as ␊ ␍ ␀ ..., bad bytes as \xff
 
 // Names for menus and files ("Text", "Hex", "Escapes"; "None", "LF", "CRLF"; ...).
 QString inputModeName(InputMode mode);

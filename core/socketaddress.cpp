@@ -13,7 +13,7 @@ QHostAddress unmappedAddress(const QHostAddress &address)
     if (bytes[10] != 0xff || bytes[11] != 0xff)
         return address;
     return QHostAddress((quint32(bytes[12]) << 24) | (quint32(bytes[13]) << 16)
-                       | (quint32(bytes[14]) << 8) | quint32(bytes[15]));
+                        | (quint32(bytes[14]) << 8) | quint32(bytes[15]));
 }
 
 QString SocketAddress::hostString() const

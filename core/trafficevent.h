@@ -39,9 +39,9 @@ struct TrafficEvent
     bool reset = false; // Closed: ended with an RST
     SocketAddress local;
     SocketAddress peer;
-    QByteArray payload;       // Sent / Received
+    QByteArray payload;        // Sent / Received
     qint64 truncatedFrom = -1; // Received UDP datagram longer than the recv size: its real size
-    QString message;          // Error / Note / Stopped: words for a person
+    QString message;           // Error / Note / Stopped: words for a person
 
     qint64 size() const { return payload.size(); }
 };
