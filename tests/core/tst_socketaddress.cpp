@@ -18,12 +18,16 @@ void tst_SocketAddress::toString_data()
     QTest::addColumn<QString>("expected");
     QTest::addColumn<QString>("python");
 
-    QTest::newRow("ipv4") << "127.0.0.1" << 1337 << "127.0.0.1:1337" << "('127.0.0.1', 1337)";
-    QTest::newRow("ipv6 in brackets") << "::1" << 54321 << "[::1]:54321" << "('::1', 54321)";
-    QTest::newRow("ipv4-mapped shown as ipv4")
-        << "::ffff:127.0.0.1" << 80 << "127.0.0.1:80" << "('127.0.0.1', 80)";
-    QTest::newRow("any ipv4") << "0.0.0.0" << 0 << "0.0.0.0:0" << "('0.0.0.0', 0)";
-    QTest::newRow("any ipv6") << "::" << 1337 << "[::]:1337" << "('::', 1337)";
+    QTest::newRow("ipv4") << "127.0.0.1" << 1337 << "127.0.0.1:1337"
+                          << "('127.0.0.1', 1337)";
+    QTest::newRow("ipv6 in brackets") << "::1" << 54321 << "[::1]:54321"
+                                      << "('::1', 54321)";
+    QTest::newRow("ipv4-mapped shown as ipv4") << "::ffff:127.0.0.1" << 80 << "127.0.0.1:80"
+                                               << "('127.0.0.1', 80)";
+    QTest::newRow("any ipv4") << "0.0.0.0" << 0 << "0.0.0.0:0"
+                              << "('0.0.0.0', 0)";
+    QTest::newRow("any ipv6") << "::" << 1337 << "[::]:1337"
+                              << "('::', 1337)";
 }
 
 void tst_SocketAddress::toString()
