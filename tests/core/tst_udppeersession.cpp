@@ -1,0 +1,216 @@
+#include "eventcollector.h"
+#include "udppeersession.h"
+
+#include <QNetworkInterface>
+#include <QSignalSpy>
+#include <QTest>
+
+// UDP peers against each other over real loopback sockets.
+class tst_UdpPeerSession : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void bindReportsTheRealPort_data();
+    void bindReportsTheRealPort();
+    void datagramsCarryTheirSender_data();
+    void datagramsCarryTheirSender();
+    void unboundSocketIsBoundAtFirstSend();
+    void echoRepliesToEachSender();
+    void recvSizeCutsLongDatagrams();
+    void emptyDatagramIsADatagram();
+    void hostNameIsLookedUpBeforeSending();
+    void unbindClosesTheSocket();
+    void ipv4SocketRefusesIpv6Destination();
+};
+
+static bool hasIpv6Loopback()
+{
+    return QNetworkInterface::allAddresses().contains(QHostAddress::LocalHostIPv6);
+}
+
+void tst_UdpPeerSession::bindReportsTheRealPort_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::newRow("loopback") << "127.0.0.1";
+    QTest::newRow("all interfaces") << "0.0.0.0";
+    QTest::newRow("ipv6 loopback") << "::1";
+    QTest::newRow("ipv6 dual-stack any") << "::";
+}
+
+void tst_UdpPeerSession::bindReportsTheRealPort()
+{
+    QFETCH(QString, host);
+    if (host.contains(QLatin1Char(':')) && !hasIpv6Loopback())
+        QSKIP("this machine has no IPv6 loopback");
+    UdpPeerSession peer(1);
+    EventCollector events(&peer);
+    peer.bind(host, 0);
+    QVERIFY2(peer.isBound(), qPrintable(peer.lastError()));
+    QVERIFY(peer.isBoundExplicitly());
+    QVERIFY(peer.localAddress().port != 0);
+    QCOMPARE(peer.localAddress().hostString(), host);
+    const QList<TrafficEvent> listening = events.ofType(EventType::Listening);
+    QCOMPARE(listening.size(), 1);
+    QCOMPARE(listening.first().local, peer.localAddress());
+    QCOMPARE(listening.first().kind, SessionKind::Udp);
+}
+
+void tst_UdpPeerSession::datagramsCarryTheirSender_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::newRow("ipv4") << "127.0.0.1";
+    QTest::newRow("ipv6") << "::1";
+}
+
+void tst_UdpPeerSession::datagramsCarryTheirSender()
+{
+    QFETCH(QString, host);
+    if (host.contains(QLatin1Char(':')) && !hasIpv6Loopback())
+        QSKIP("this machine has no IPv6 loopback");
+    UdpPeerSession server(1);
+    UdpPeerSession client(2);
+    EventCollector serverEvents(&server);
+    EventCollector clientEvents(&client);
+    server.bind(host, 0);
+    client.bind(host, 0);
+    QVERIFY(client.sendTo(server.localAddress(), "Hello world!"));
+    QTRY_COMPARE(serverEvents.count(EventType::Received), 1);
+    const TrafficEvent received = serverEvents.ofType(EventType::Received).first();
+    QCOMPARE(received.payload, QByteArray("Hello world!"));
+    QCOMPARE(received.peer, client.localAddress());
+    QCOMPARE(received.local, server.localAddress());
+    QCOMPARE(received.truncatedFrom, -1);
+
+    // The lesson's reply: sendto(data, addr) with the addr recvfrom() returned.
+    QVERIFY(server.sendTo(received.peer, "Hello back"));
+    QTRY_COMPARE(clientEvents.bytes(EventType::Received), QByteArray("Hello back"));
+    QCOMPARE(clientEvents.ofType(EventType::Received).first().peer, server.localAddress());
+    const TrafficEvent sent = clientEvents.ofType(EventType::Sent).first();
+    QCOMPARE(sent.peer, server.localAddress());
+    QCOMPARE(client.datagramsSent(), 1);
+    QCOMPARE(client.datagramsReceived(), 1);
+    QCOMPARE(server.bytesReceived(), 12);
+}
+
+void tst_UdpPeerSession::unboundSocketIsBoundAtFirstSend()
+{
+    UdpPeerSession server(1);
+    EventCollector serverEvents(&server);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession client(2);
+    EventCollector clientEvents(&client);
+    QVERIFY(!client.isBound());
+    QVERIFY(client.sendTo(server.localAddress(), "ping"));
+    // The OS chose a port at sendto(); it is reported, and replies to it arrive.
+    QVERIFY(client.isBound());
+    QVERIFY(!client.isBoundExplicitly());
+    QVERIFY(client.localAddress().port != 0);
+    const QList<TrafficEvent> listening = clientEvents.ofType(EventType::Listening);
+    QCOMPARE(listening.size(), 1);
+    QCOMPARE(listening.first().local.port, client.localAddress().port);
+    QTRY_COMPARE(serverEvents.count(EventType::Received), 1);
+    QCOMPARE(serverEvents.ofType(EventType::Received).first().peer.port, client.localAddress().port);
+
+    QVERIFY(server.sendTo(serverEvents.ofType(EventType::Received).first().peer, "pong"));
+    QTRY_COMPARE(clientEvents.bytes(EventType::Received), QByteArray("pong"));
+}
+
+void tst_UdpPeerSession::echoRepliesToEachSender()
+{
+    UdpPeerSession echo(1);
+    echo.setEcho(true);
+    echo.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession a(2);
+    UdpPeerSession b(3);
+    EventCollector aEvents(&a);
+    EventCollector bEvents(&b);
+    EventCollector echoEvents(&echo);
+    QVERIFY(a.sendTo(echo.localAddress(), "from a"));
+    QVERIFY(b.sendTo(echo.localAddress(), "from b"));
+    QTRY_COMPARE(aEvents.bytes(EventType::Received), QByteArray("from a"));
+    QTRY_COMPARE(bEvents.bytes(EventType::Received), QByteArray("from b"));
+    // The echo is an ordinary sent event, addressed to the datagram's sender.
+    QCOMPARE(echoEvents.count(EventType::Sent), 2);
+    // An implicitly bound socket is bound to 0.0.0.0: its port is what identifies it.
+    for (const TrafficEvent &sent : echoEvents.ofType(EventType::Sent)) {
+        const quint16 expected = sent.payload == "from a" ? a.localAddress().port
+                                                          : b.localAddress().port;
+        QCOMPARE(sent.peer.port, expected);
+        QCOMPARE(sent.peer.hostString(), QStringLiteral("127.0.0.1"));
+    }
+}
+
+void tst_UdpPeerSession::recvSizeCutsLongDatagrams()
+{
+    UdpPeerSession server(1);
+    server.setRecvSize(1024);
+    EventCollector serverEvents(&server);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession client(2);
+    QByteArray datagram(3000, Qt::Uninitialized);
+    for (int i = 0; i < datagram.size(); ++i)
+        datagram[i] = char(i % 251);
+    QVERIFY(client.sendTo(server.localAddress(), datagram));
+    QVERIFY(client.sendTo(server.localAddress(), "marker"));
+    QTRY_COMPARE(serverEvents.count(EventType::Received), 2);
+    const TrafficEvent cut = serverEvents.ofType(EventType::Received).first();
+    // recvfrom(1024) keeps the first 1024 bytes; the rest of the datagram is gone.
+    QCOMPARE(cut.payload, datagram.left(1024));
+    QCOMPARE(cut.truncatedFrom, 3000);
+    QCOMPARE(serverEvents.ofType(EventType::Received).last().payload, QByteArray("marker"));
+    QCOMPARE(serverEvents.ofType(EventType::Received).last().truncatedFrom, -1);
+}
+
+void tst_UdpPeerSession::emptyDatagramIsADatagram()
+{
+    UdpPeerSession server(1);
+    EventCollector serverEvents(&server);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession client(2);
+    QVERIFY(client.sendTo(server.localAddress(), QByteArray()));
+    QTRY_COMPARE(serverEvents.count(EventType::Received), 1);
+    QCOMPARE(serverEvents.ofType(EventType::Received).first().size(), 0);
+}
+
+void tst_UdpPeerSession::hostNameIsLookedUpBeforeSending()
+{
+    // "localhost" comes from /etc/hosts: the lookup never leaves the machine.
+    UdpPeerSession server(1);
+    EventCollector serverEvents(&server);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession client(2);
+    client.sendToHost(QStringLiteral("localhost"), server.localAddress().port, "by name");
+    QTRY_COMPARE(serverEvents.bytes(EventType::Received), QByteArray("by name"));
+}
+
+void tst_UdpPeerSession::unbindClosesTheSocket()
+{
+    UdpPeerSession peer(1);
+    EventCollector events(&peer);
+    QSignalSpy states(&peer, &UdpPeerSession::bindStateChanged);
+    peer.bind(QStringLiteral("127.0.0.1"), 0);
+    const quint16 port = peer.localAddress().port;
+    peer.unbind();
+    QVERIFY(!peer.isBound());
+    QCOMPARE(events.count(EventType::Stopped), 1);
+    QCOMPARE(states.count(), 2);
+    // The port is free again: a new peer can take it.
+    UdpPeerSession other(2);
+    other.bind(QStringLiteral("127.0.0.1"), port);
+    QVERIFY2(other.isBound(), qPrintable(other.lastError()));
+}
+
+void tst_UdpPeerSession::ipv4SocketRefusesIpv6Destination()
+{
+    UdpPeerSession peer(1);
+    QSignalSpy errors(&peer, &Session::errorOccurred);
+    peer.bind(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(!peer.sendTo(SocketAddress{QHostAddress(QStringLiteral("::1")), 9}, "x"));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.first().first().toString().startsWith(
+        QLatin1String("cannot send to [::1]:9 from this IPv4 socket")));
+}
+
+QTEST_GUILESS_MAIN(tst_UdpPeerSession)
+#include "tst_udppeersession.moc"
