@@ -12,9 +12,6 @@ class Session : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int DefaultRecvSize = 65536;
-    static constexpr int MaxRecvSize = 16 * 1024 * 1024;
-
     Session(int id, SessionKind kind, QObject *parent = nullptr);
 
     int id() const { return m_id; }

@@ -23,6 +23,12 @@ enum class EventType : quint8 {
     Note,   // something the app did that is worth a row but is not socket traffic
 };
 
+// What one recv() asks for unless recv=N (or the panel's field) says otherwise.
+constexpr int DefaultRecvSize = 65536;
+// A typo in recv=N must not make every read allocate gigabytes; 16 MiB is far more than
+// any lesson needs and still cheap.
+constexpr int MaxRecvSize = 16 * 1024 * 1024;
+
 enum class ClosedBy : quint8 { Nobody, Local, Peer };
 
 // One thing a session reports: the row of the traffic log and the line of the record.
