@@ -1,0 +1,65 @@
+#pragma once
+
+#include "payloadcodec.h"
+#include "trafficevent.h"
+
+#include <QSet>
+#include <QWidget>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QTableView;
+class QTimer;
+class TrafficLogFilter;
+class TrafficLogModel;
+
+// The received-data log: a table view on a session's TrafficLogModel (never a text edit
+// that grows), one row per read, send or event. Its tool row switches the display
+// (Python bytes / text / hex), clears, copies and exports; it follows new rows only
+// while the user is at the bottom, and shows how many old rows the budget trimmed.
+class TrafficLogView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TrafficLogView(TrafficLogModel *model, QWidget *parent = nullptr);
+
+    TrafficLogModel *model() const { return m_model; }
+    QTableView *tableView() const { return m_table; }
+
+    DisplayMode displayMode() const;
+    void setDisplayMode(DisplayMode mode);
+    // Only these connection ids (a TCP server's selection); empty = everything.
+    void setConnectionFilter(const QSet<int> &connectionIds);
+
+    // Extra controls for the tool row (a panel's filter chooser, say).
+    void addToolWidget(QWidget *widget);
+    // Extra actions for a row's context menu (a UDP panel's "Reply to sender").
+    void addRowAction(QAction *action);
+    // The event of the current row, if any.
+    bool currentEvent(TrafficEvent *event) const;
+
+    // Plain text of the selected rows (tab separated), as Copy puts on the clipboard.
+    QString selectedRowsText() const;
+    // Writes every row kept now as text (tab separated) or CSV; false + message on failure.
+    bool exportTo(const QString &fileName, bool csv, QString *errorMessage) const;
+
+signals:
+    // Double-click or Enter on a row.
+    void eventActivated(const TrafficEvent &event);
+    void currentEventChanged();
+
+private:
+    void updateTrimmedMarker();
+    void scrollToBottomIfFollowing();
+
+    TrafficLogModel *m_model = nullptr;
+    TrafficLogFilter *m_filter = nullptr;
+    QTableView *m_table = nullptr;
+    QComboBox *m_displayBox = nullptr;
+    QLabel *m_trimmedLabel = nullptr;
+    QWidget *m_toolRow = nullptr;
+    QTimer *m_scrollTimer = nullptr;
+    bool m_following = true;
+};
