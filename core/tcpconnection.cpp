@@ -146,6 +146,12 @@ void TcpConnection::writePending()
             m_writeQueue.pop_front();
             m_frontOffset = 0;
         }
+        // Reading resumes at the low mark, not only when the queue is empty: an echo to a
+        // slow reader then flows steadily instead of in stop-and-go bursts.
+        if (m_throttled && m_pendingWriteBytes <= WriteQueueLowWater) {
+            m_throttled = false;
+            updateReadNotification();
+        }
         emit eventOccurred(event);
         if (!guard)
             return;
@@ -156,10 +162,6 @@ void TcpConnection::writePending()
     }
     m_writing = false;
     m_socket->setWriteNotificationEnabled(false);
-    if (m_throttled && m_pendingWriteBytes <= WriteQueueLowWater) {
-        m_throttled = false;
-        updateReadNotification();
-    }
     if (m_shutdownPending)
         shutdownWriteNow();
     if (m_closePending)
