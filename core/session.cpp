@@ -19,6 +19,11 @@ void Session::setEcho(bool enabled)
     m_echo = enabled;
 }
 
+void Session::setReadingThrottled(bool throttled)
+{
+    m_readingThrottled = throttled;
+}
+
 TrafficEvent Session::makeEvent(EventType type) const
 {
     TrafficEvent event;

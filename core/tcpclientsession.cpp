@@ -67,6 +67,13 @@ void TcpClientSession::setEcho(bool enabled)
         m_connection->setEcho(enabled);
 }
 
+void TcpClientSession::setReadingThrottled(bool throttled)
+{
+    Session::setReadingThrottled(throttled);
+    if (m_connection)
+        m_connection->setReadingThrottled(throttled);
+}
+
 void TcpClientSession::connectToHost(const QString &host, quint16 port)
 {
     cancelAttempt();
@@ -164,6 +171,7 @@ void TcpClientSession::finishConnecting()
         eventTemplate.peer = m_attemptAddress;
     m_connection = new TcpConnection(std::move(socket), eventTemplate, recvSize(), this);
     m_connection->setEcho(echo());
+    m_connection->setReadingThrottled(isReadingThrottled());
     connect(m_connection, &TcpConnection::eventOccurred, this, &TcpClientSession::report);
     connect(m_connection, &TcpConnection::stateChanged, this, &TcpClientSession::setState);
 

@@ -176,7 +176,8 @@ void TcpConnection::readIncoming()
     int reads = 0;
     qint64 bytes = 0;
     while (reads < MaxReadsPerWakeup && bytes < MaxBytesPerWakeup) {
-        if (m_readingPaused || m_throttled || m_peerFinished || !m_socket->isOpen())
+        if (m_readingPaused || m_throttled || m_externallyThrottled || m_peerFinished
+            || !m_socket->isOpen())
             return;
         char *buffer = receiveScratchBuffer(m_recvSize);
         const qint64 received = m_socket->receive(buffer, m_recvSize);
@@ -310,9 +311,16 @@ void TcpConnection::setReadingPaused(bool paused)
     emit stateChanged(m_state);
 }
 
+void TcpConnection::setReadingThrottled(bool throttled)
+{
+    m_externallyThrottled = throttled;
+    updateReadNotification();
+}
+
 void TcpConnection::updateReadNotification()
 {
-    const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled && !m_peerFinished;
+    const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled
+                        && !m_externallyThrottled && !m_peerFinished;
     m_socket->setReadNotificationEnabled(wanted);
 }
 
