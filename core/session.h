@@ -33,7 +33,7 @@ public:
 
 signals:
     void eventOccurred(const TrafficEvent &event);
-    // Also sent as an Error event; this one is for status lines.
+    // Every Error event, a connection's too, also comes here: this one is for status lines.
     void errorOccurred(const QString &message);
 
 protected:

@@ -13,7 +13,8 @@ TcpClientSession::TcpClientSession(int id, QObject *parent)
 {
     m_connectTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        failAttempt(describeConnectTimeout(m_attemptAddress, m_connectTimeoutMs / 1000));
+        failAttempt(describeConnectTimeout(m_attemptAddress,
+                                           std::chrono::milliseconds(m_connectTimeoutMs)));
     });
 }
 
