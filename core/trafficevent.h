@@ -3,6 +3,7 @@
 #include "socketaddress.h"
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QString>
 
 // What kind of session an event belongs to; printed as in the record ("tcp-listen", ...).
@@ -58,3 +59,5 @@ QString sessionKindName(SessionKind kind);
 QString eventTypeName(EventType type);
 // The current time as the events carry it.
 qint64 currentEventTime();
+
+Q_DECLARE_METATYPE(TrafficEvent)
