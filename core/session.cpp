@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include <QByteArray>
+#include <QPointer>
 
 Session::Session(int id, SessionKind kind, QObject *parent)
     : QObject(parent)
@@ -19,6 +20,11 @@ void Session::setEcho(bool enabled)
     m_echo = enabled;
 }
 
+void Session::setReadingThrottled(bool throttled)
+{
+    m_readingThrottled = throttled;
+}
+
 TrafficEvent Session::makeEvent(EventType type) const
 {
     TrafficEvent event;
@@ -31,7 +37,16 @@ TrafficEvent Session::makeEvent(EventType type) const
 
 void Session::report(const TrafficEvent &event)
 {
+    if (event.type != EventType::Error) {
+        emit eventOccurred(event);
+        return;
+    }
+    // An error inside a connection (a reset, say) reaches the status line too, not only
+    // the log: every failure is both.
+    QPointer<Session> guard(this);
     emit eventOccurred(event);
+    if (guard)
+        emit errorOccurred(event.message);
 }
 
 void Session::reportError(const QString &message,
@@ -44,8 +59,7 @@ void Session::reportError(const QString &message,
     event.local = local;
     event.peer = peer;
     event.connection = connection;
-    emit eventOccurred(event);
-    emit errorOccurred(message);
+    report(event);
 }
 
 char *receiveScratchBuffer(int size)

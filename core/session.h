@@ -25,9 +25,15 @@ public:
     bool echo() const { return m_echo; }
     virtual void setEcho(bool enabled);
 
+    // Stop (or resume) reading from every socket of this session while whoever takes
+    // the events cannot keep up (the record's reader); the kernel's queues fill and the
+    // senders slow down. Nothing is lost.
+    bool isReadingThrottled() const { return m_readingThrottled; }
+    virtual void setReadingThrottled(bool throttled);
+
 signals:
     void eventOccurred(const TrafficEvent &event);
-    // Also sent as an Error event; this one is for status lines.
+    // Every Error event, a connection's too, also comes here: this one is for status lines.
     void errorOccurred(const QString &message);
 
 protected:
@@ -43,6 +49,7 @@ private:
     const SessionKind m_kind;
     int m_recvSize = DefaultRecvSize;
     bool m_echo = false;
+    bool m_readingThrottled = false;
 };
 
 // A buffer for recv() calls, shared by every socket on the thread: only the bytes a

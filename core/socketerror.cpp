@@ -152,11 +152,22 @@ QString describeLookupFailure(const QString &host, const QString &detail)
     return text;
 }
 
-QString describeConnectTimeout(const SocketAddress &address, int seconds)
+QString describeConnectTimeout(const SocketAddress &address, std::chrono::milliseconds timeout)
 {
+    // Milliseconds shown as seconds with up to three decimals: a short timeout (300 ms on
+    // a fast LAN or in a test) must not read "0 seconds".
+    const qint64 milliseconds = timeout.count();
+    QString seconds = QString::number(milliseconds / 1000);
+    if (milliseconds % 1000 != 0) {
+        seconds += QLatin1Char('.')
+                   + QString::number(milliseconds % 1000).rightJustified(3, QLatin1Char('0'));
+        while (seconds.endsWith(QLatin1Char('0')))
+            seconds.chop(1);
+    }
+    const QString duration = milliseconds == 1000 ? SocketError::tr("1 second")
+                                                  : SocketError::tr("%1 seconds").arg(seconds);
     return SocketError::tr(
-               "connection timed out: %1 did not answer within %2 seconds. The host may be "
-               "down, or a firewall may be dropping the packets.")
-        .arg(address.toString())
-        .arg(seconds);
+               "connection timed out: %1 did not answer within %2. The host may be down, or a "
+               "firewall may be dropping the packets.")
+        .arg(address.toString(), duration);
 }

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <chrono>
+
 // What a socket call was doing when it failed: the same errno means different things
 // to a student after bind() and after connect().
 enum class SocketOperation { Create, Bind, Listen, Accept, Connect, Send, Receive };
@@ -16,5 +18,7 @@ QString describeSocketError(int errorCode, SocketOperation operation, const Sock
 // A failed name lookup ("host not found: ...").
 QString describeLookupFailure(const QString &host, const QString &detail);
 
-// Our own connect timeout (the OS would keep trying for about two minutes).
-QString describeConnectTimeout(const SocketAddress &address, int seconds);
+// Our own connect timeout (the OS would keep trying for about two minutes). A duration,
+// not an int of seconds: those turned a 300 ms timeout into "within 0 seconds", and a
+// caller still passing seconds now fails to compile instead of saying "0.02 seconds".
+QString describeConnectTimeout(const SocketAddress &address, std::chrono::milliseconds timeout);

@@ -13,7 +13,8 @@ TcpClientSession::TcpClientSession(int id, QObject *parent)
 {
     m_connectTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        failAttempt(describeConnectTimeout(m_attemptAddress, m_connectTimeoutMs / 1000));
+        failAttempt(describeConnectTimeout(m_attemptAddress,
+                                           std::chrono::milliseconds(m_connectTimeoutMs)));
     });
 }
 
@@ -65,6 +66,13 @@ void TcpClientSession::setEcho(bool enabled)
     Session::setEcho(enabled);
     if (m_connection)
         m_connection->setEcho(enabled);
+}
+
+void TcpClientSession::setReadingThrottled(bool throttled)
+{
+    Session::setReadingThrottled(throttled);
+    if (m_connection)
+        m_connection->setReadingThrottled(throttled);
 }
 
 void TcpClientSession::connectToHost(const QString &host, quint16 port)
@@ -164,6 +172,7 @@ void TcpClientSession::finishConnecting()
         eventTemplate.peer = m_attemptAddress;
     m_connection = new TcpConnection(std::move(socket), eventTemplate, recvSize(), this);
     m_connection->setEcho(echo());
+    m_connection->setReadingThrottled(isReadingThrottled());
     connect(m_connection, &TcpConnection::eventOccurred, this, &TcpClientSession::report);
     connect(m_connection, &TcpConnection::stateChanged, this, &TcpClientSession::setState);
 

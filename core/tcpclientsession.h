@@ -37,6 +37,7 @@ public:
 
     void setRecvSize(int bytes) override;
     void setEcho(bool enabled) override;
+    void setReadingThrottled(bool throttled) override;
     void setConnectTimeout(int milliseconds) { m_connectTimeoutMs = milliseconds; }
 
     // Starts connecting; whatever this session had open is aborted first.

@@ -146,6 +146,12 @@ void TcpConnection::writePending()
             m_writeQueue.pop_front();
             m_frontOffset = 0;
         }
+        // Reading resumes at the low mark, not only when the queue is empty: an echo to a
+        // slow reader then flows steadily instead of in stop-and-go bursts.
+        if (m_throttled && m_pendingWriteBytes <= WriteQueueLowWater) {
+            m_throttled = false;
+            updateReadNotification();
+        }
         emit eventOccurred(event);
         if (!guard)
             return;
@@ -156,10 +162,6 @@ void TcpConnection::writePending()
     }
     m_writing = false;
     m_socket->setWriteNotificationEnabled(false);
-    if (m_throttled && m_pendingWriteBytes <= WriteQueueLowWater) {
-        m_throttled = false;
-        updateReadNotification();
-    }
     if (m_shutdownPending)
         shutdownWriteNow();
     if (m_closePending)
@@ -174,7 +176,8 @@ void TcpConnection::readIncoming()
     int reads = 0;
     qint64 bytes = 0;
     while (reads < MaxReadsPerWakeup && bytes < MaxBytesPerWakeup) {
-        if (m_readingPaused || m_throttled || m_peerFinished || !m_socket->isOpen())
+        if (m_readingPaused || m_throttled || m_externallyThrottled || m_peerFinished
+            || !m_socket->isOpen())
             return;
         char *buffer = receiveScratchBuffer(m_recvSize);
         const qint64 received = m_socket->receive(buffer, m_recvSize);
@@ -308,9 +311,16 @@ void TcpConnection::setReadingPaused(bool paused)
     emit stateChanged(m_state);
 }
 
+void TcpConnection::setReadingThrottled(bool throttled)
+{
+    m_externallyThrottled = throttled;
+    updateReadNotification();
+}
+
 void TcpConnection::updateReadNotification()
 {
-    const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled && !m_peerFinished;
+    const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled
+                        && !m_externallyThrottled && !m_peerFinished;
     m_socket->setReadNotificationEnabled(wanted);
 }
 

@@ -88,6 +88,8 @@ public:
     void halfClose();
     // Stop calling recv(): the kernel's queue fills and the sender's send() blocks.
     void setReadingPaused(bool paused);
+    // Like a pause, but asked for by the app (see Session::setReadingThrottled()).
+    void setReadingThrottled(bool throttled);
 
     // An event with this connection's session, kind, id and addresses, timed now.
     TrafficEvent makeEvent(EventType type) const;
@@ -125,6 +127,7 @@ private:
     bool m_peerFinished = false;
     bool m_readingPaused = false;
     bool m_throttled = false; // by our own write queue, see WriteQueueHighWater
+    bool m_externallyThrottled = false;
 
     qint64 m_bytesReceived = 0;
     qint64 m_bytesSent = 0;

@@ -53,6 +53,13 @@ void TcpServerSession::setEcho(bool enabled)
         connection->setEcho(enabled);
 }
 
+void TcpServerSession::setReadingThrottled(bool throttled)
+{
+    Session::setReadingThrottled(throttled);
+    for (TcpConnection *connection : std::as_const(m_connections))
+        connection->setReadingThrottled(throttled);
+}
+
 void TcpServerSession::setClosedConnectionLimit(int limit)
 {
     m_closedLimit = qMax(0, limit);
@@ -194,6 +201,7 @@ void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,
     eventTemplate.peer = peer;
     auto *connection = new TcpConnection(std::move(socket), eventTemplate, recvSize(), this);
     connection->setEcho(echo());
+    connection->setReadingThrottled(isReadingThrottled());
     m_connections.insert(connection->id(), connection);
     ++m_openCount;
     connect(connection, &TcpConnection::eventOccurred, this, [this](const TrafficEvent &event) {

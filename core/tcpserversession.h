@@ -41,6 +41,7 @@ public:
 
     void setRecvSize(int bytes) override;
     void setEcho(bool enabled) override;
+    void setReadingThrottled(bool throttled) override;
     // Sent to each connection as soon as it is accepted; empty = none.
     QByteArray greeting() const { return m_greeting; }
     void setGreeting(const QByteArray &greeting) { m_greeting = greeting; }

@@ -36,6 +36,13 @@ UdpPeerSession::~UdpPeerSession()
         QHostInfo::abortHostLookup(it.key());
 }
 
+void UdpPeerSession::setReadingThrottled(bool throttled)
+{
+    Session::setReadingThrottled(throttled);
+    if (m_socket && isBound())
+        m_socket->setReadNotificationEnabled(!throttled);
+}
+
 void UdpPeerSession::bind(const QString &host, quint16 port)
 {
     unbind();
@@ -89,7 +96,7 @@ void UdpPeerSession::bindOn(const SocketAddress &address)
     }
     m_explicitBind = true;
     m_localAddress = m_socket->localAddress();
-    m_socket->setReadNotificationEnabled(true);
+    m_socket->setReadNotificationEnabled(!isReadingThrottled());
     setBindState(BindState::Bound);
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_localAddress;
@@ -227,7 +234,7 @@ void UdpPeerSession::noteImplicitBind()
 {
     // The OS chose a port for the first sendto(): say which, and start receiving replies.
     m_localAddress = m_socket->localAddress();
-    m_socket->setReadNotificationEnabled(true);
+    m_socket->setReadNotificationEnabled(!isReadingThrottled());
     setBindState(BindState::Bound);
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_localAddress;
@@ -239,7 +246,7 @@ void UdpPeerSession::noteImplicitBind()
 void UdpPeerSession::readIncoming()
 {
     QPointer<UdpPeerSession> guard(this);
-    for (int i = 0; i < MaxReadsPerWakeup && guard && m_socket; ++i) {
+    for (int i = 0; i < MaxReadsPerWakeup && guard && m_socket && !isReadingThrottled(); ++i) {
         const int size = recvSize();
         char *buffer = receiveScratchBuffer(size);
         SocketAddress sender;

@@ -28,6 +28,8 @@ public:
     explicit UdpPeerSession(int id, QObject *parent = nullptr);
     ~UdpPeerSession() override;
 
+    void setReadingThrottled(bool throttled) override;
+
     BindState bindState() const { return m_bindState; }
     // True after bind() or after the OS bound the socket at the first send.
     bool isBound() const { return m_bindState == BindState::Bound; }

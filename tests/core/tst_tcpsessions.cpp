@@ -33,6 +33,7 @@ private slots:
     void closedConnectionsAreTrimmedAndRemovable();
     void connectionModelFollowsConnections();
     void pausedReadingLeavesDataInTheKernel();
+    void echoToAPeerThatDoesNotReadIsBounded();
 
 private:
     struct Pair
@@ -450,6 +451,34 @@ void tst_TcpSessions::pausedReadingLeavesDataInTheKernel()
     pair.server->setReadingPaused(1, false);
     QTRY_COMPARE(pair.serverEvents->bytes(EventType::Received).size(), 100000);
     QCOMPARE(connection->kernelReceiveQueue(), 0);
+}
+
+void tst_TcpSessions::echoToAPeerThatDoesNotReadIsBounded()
+{
+    Pair pair;
+    QVERIFY(connectPair(pair));
+    pair.server->setEcho(true);
+    pair.client->setReadingPaused(true);
+    QByteArray payload(48 * 1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator generator(7);
+    generator.fillRange(reinterpret_cast<quint32 *>(payload.data()), payload.size() / 4);
+    QVERIFY(pair.client->send(payload));
+
+    // The echo cannot be written, so the server stops reading: the rest waits in the
+    // kernel (and, past that, in the sender's queue), not in the server's memory.
+    TcpConnection *connection = pair.server->connection(1);
+    QTRY_VERIFY_WITH_TIMEOUT(connection->pendingWriteBytes() > TcpConnection::WriteQueueHighWater
+                                 && connection->kernelReceiveQueue() > 0,
+                             20000);
+    const qint64 received = connection->bytesReceived();
+    QVERIFY(received < payload.size());
+    QVERIFY(connection->pendingWriteBytes() < 2 * TcpConnection::WriteQueueHighWater);
+
+    pair.client->setReadingPaused(false);
+    QTRY_COMPARE_WITH_TIMEOUT(pair.clientEvents->bytes(EventType::Received).size(),
+                              payload.size(),
+                              30000);
+    QVERIFY(pair.clientEvents->bytes(EventType::Received) == payload);
 }
 
 QTEST_GUILESS_MAIN(tst_TcpSessions)
