@@ -63,7 +63,7 @@ SendBox::SendBox(QWidget *parent)
 {
     m_editor = new SendEditor(this);
     m_editor->setObjectName(QStringLiteral("sendEditor"));
-    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    updateEditorFont();
     // Tab moves the focus, so the keyboard can reach the controls; a tab byte is \t in
     // Escapes mode.
     m_editor->setTabChangesFocus(true);
@@ -253,16 +253,23 @@ bool SendBox::trySend()
 
 bool SendBox::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched != m_editor || event->type() != QEvent::KeyPress)
+    const bool keyPress = event->type() == QEvent::KeyPress;
+    if (watched != m_editor || (!keyPress && event->type() != QEvent::ShortcutOverride))
         return QWidget::eventFilter(watched, event);
 
     const auto keyEvent = static_cast<QKeyEvent *>(event);
     const int key = keyEvent->key();
     const Qt::KeyboardModifiers modifiers = keyEvent->modifiers() & ~Qt::KeypadModifier;
     if ((key == Qt::Key_Return || key == Qt::Key_Enter) && modifiers == Qt::ControlModifier) {
-        trySend();
+        // Claimed before shortcuts are looked up: a window-wide Ctrl+Enter must not take
+        // the send away from the box that has the focus.
+        if (keyPress)
+            trySend();
+        event->accept();
         return true;
     }
+    if (!keyPress)
+        return QWidget::eventFilter(watched, event);
     if ((key == Qt::Key_Up || key == Qt::Key_Down) && modifiers == Qt::NoModifier) {
         // Inside a multi-line message the arrows move the cursor; only on the first (last)
         // visual line do they browse the history, as in a shell or IPython.
@@ -275,6 +282,26 @@ bool SendBox::eventFilter(QObject *watched, QEvent *event)
         }
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void SendBox::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The editor's own font does not follow ours: a bigger font for the projector must
+    // reach it too.
+    if (event->type() == QEvent::FontChange)
+        updateEditorFont();
+}
+
+void SendBox::updateEditorFont()
+{
+    // Monospace, so hex columns and escapes line up, at the size of the rest of the box.
+    QFont editorFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (font().pointSizeF() > 0)
+        editorFont.setPointSizeF(font().pointSizeF());
+    else
+        editorFont.setPixelSize(font().pixelSize());
+    m_editor->setFont(editorFont);
 }
 
 void SendBox::validate()

@@ -50,6 +50,7 @@ signals:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     // What one history step restores: the text with the mode and ending it was sent with,
@@ -69,6 +70,7 @@ private:
     void validate();
     void updateSendButton();
     void updatePlaceholder();
+    void updateEditorFont();
     void recallHistory(int step);
     Entry currentEntry() const;
     void showEntry(const Entry &entry);

@@ -1,5 +1,6 @@
 #include "sendbox.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -19,6 +20,7 @@ private slots:
     void settingChangesRevalidate();
     void ctrlEnterSendsEnterInsertsNewline_data();
     void ctrlEnterSendsEnterInsertsNewline();
+    void ctrlEnterBeatsAWindowShortcut();
     void buttonSendsAndKeepsTextSelected();
     void targetTextOnButton();
     void historyRestoresEntriesAndDraft();
@@ -27,6 +29,7 @@ private slots:
     void historySkipsRepeatsAndIsBounded();
     void disabledWithReason();
     void labelsShowInputLiterally();
+    void editorFontFollowsTheBoxFont();
 
 private:
     // A shown box with the focus in its editor, as a user has it.
@@ -195,6 +198,24 @@ void tst_SendBox::ctrlEnterSendsEnterInsertsNewline()
     QCOMPARE(f.box.text(), QStringLiteral("one\n\ntwo"));
 }
 
+void tst_SendBox::ctrlEnterBeatsAWindowShortcut()
+{
+    QWidget window;
+    auto box = new SendBox(&window);
+    box->setSendingAllowed(true);
+    QAction windowAction(&window);
+    windowAction.setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    window.addAction(&windowAction);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    box->setFocus();
+    QSignalSpy sent(box, &SendBox::sendRequested);
+    QSignalSpy triggered(&windowAction, &QAction::triggered);
+    QTest::keyClick(box->findChild<QPlainTextEdit *>(), Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(sent.count(), 1);
+    QCOMPARE(triggered.count(), 0);
+}
+
 void tst_SendBox::buttonSendsAndKeepsTextSelected()
 {
     Fixture f;
@@ -348,6 +369,20 @@ void tst_SendBox::labelsShowInputLiterally()
     QCOMPARE(f.previewLabel->textFormat(), Qt::PlainText);
     QCOMPARE(f.previewLabel->text(), QStringLiteral("8 bytes: b'<b>x</b>'"));
     QCOMPARE(f.errorLabel->textFormat(), Qt::PlainText);
+}
+
+void tst_SendBox::editorFontFollowsTheBoxFont()
+{
+    // A projector setting enlarges the application font: the editor must grow with it.
+    Fixture f;
+    QVERIFY(QFontInfo(f.editor->font()).fixedPitch());
+    const qreal before = f.editor->font().pointSizeF();
+    QFont font = f.box.font();
+    font.setPointSizeF(font.pointSizeF() * 2);
+    f.box.setFont(font);
+    QVERIFY(f.editor->font().pointSizeF() > before);
+    QCOMPARE(f.editor->font().pointSizeF(), font.pointSizeF());
+    QVERIFY(QFontInfo(f.editor->font()).fixedPitch());
 }
 
 QTEST_MAIN(tst_SendBox)
