@@ -2,6 +2,7 @@
 
 #include "payloadcodec.h"
 
+#include <QList>
 #include <QStringList>
 #include <QWidget>
 
@@ -34,7 +35,11 @@ public:
     bool isSendingAllowed() const { return m_sendingAllowed; }
     // The reason shown for the current input, empty when it is valid.
     QString inputError() const { return m_inputError; }
-    QStringList history() const { return m_history; }
+    // What was sent, oldest first (at most MaxHistory entries, no consecutive repeats).
+    QStringList history() const;
+
+    // Enough for a lesson; bounded so a long session does not grow without limit.
+    static constexpr int MaxHistory = 100;
 
     // Encodes the input; emits sendRequested() and returns true when it is valid and
     // sending is allowed, else marks the problem inline and returns false.
@@ -45,22 +50,43 @@ signals:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    // What one history step restores: the text with the mode and ending it was sent with,
+    // so a recalled hex entry is sent as hex again.
+    struct Entry
+    {
+        QString text;
+        InputMode mode = InputMode::Text;
+        LineEnding ending = LineEnding::None;
+
+        bool operator==(const Entry &other) const
+        {
+            return text == other.text && mode == other.mode && ending == other.ending;
+        }
+    };
+
     void validate();
     void updateSendButton();
+    void updatePlaceholder();
+    void updateEditorFont();
     void recallHistory(int step);
+    Entry currentEntry() const;
+    void showEntry(const Entry &entry);
 
     QPlainTextEdit *m_editor = nullptr;
     QComboBox *m_modeBox = nullptr;
     QComboBox *m_endingBox = nullptr;
     QPushButton *m_sendButton = nullptr;
     QLabel *m_errorLabel = nullptr;
+    QLabel *m_previewLabel = nullptr; // what will be sent, as b'...', while the input is valid
     QString m_targetText;
     QString m_inputError;
     QString m_disabledReason;
     bool m_sendingAllowed = false;
-    QStringList m_history;
-    int m_historyIndex = -1; // -1: editing a new entry
-    QString m_draft;         // the new entry while browsing the history
+    QList<Entry> m_history;
+    int m_historyIndex = -1;     // -1: editing a new entry
+    Entry m_draft;               // the new entry while browsing the history
+    bool m_showingEntry = false; // the text changes because of showEntry(), not typing
 };

@@ -3,14 +3,20 @@
 #include "payloadcodec.h"
 #include "trafficevent.h"
 
+#include <QList>
+#include <QPointer>
 #include <QSet>
+#include <QStringList>
 #include <QWidget>
 
 class QAction;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
+class QModelIndex;
 class QTableView;
 class QTimer;
+class TrafficLogDelegate;
 class TrafficLogFilter;
 class TrafficLogModel;
 
@@ -33,7 +39,8 @@ public:
     // Only these connection ids (a TCP server's selection); empty = everything.
     void setConnectionFilter(const QSet<int> &connectionIds);
 
-    // Extra controls for the tool row (a panel's filter chooser, say).
+    // Extra controls for the tool row (a panel's filter chooser, say): at its start, in the
+    // order added. The row takes ownership.
     void addToolWidget(QWidget *widget);
     // Extra actions for a row's context menu (a UDP panel's "Reply to sender").
     void addRowAction(QAction *action);
@@ -43,16 +50,32 @@ public:
     // Plain text of the selected rows (tab separated), as Copy puts on the clipboard.
     QString selectedRowsText() const;
     // Writes every row kept now as text (tab separated) or CSV; false + message on failure.
+    // Like Copy, it writes what the view shows: the rows the connection filter lets through,
+    // the visible columns, the payloads in full in the current display mode.
     bool exportTo(const QString &fileName, bool csv, QString *errorMessage) const;
+
+    // What the tool row's buttons do, for a panel's menus.
+    void copySelectedRows();
+    void exportWithDialog();
 
 signals:
     // Double-click or Enter on a row.
     void eventActivated(const TrafficEvent &event);
     void currentEventChanged();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
 private:
     void updateTrimmedMarker();
     void scrollToBottomIfFollowing();
+    void scheduleScrollIfFollowing();
+    void updateMetrics();
+    void showContextMenu(const QPoint &position);
+    void emitActivated(const QModelIndex &proxyIndex);
+    QList<int> visibleColumns() const;
+    QStringList rowFields(int proxyRow, const QList<int> &columns) const;
 
     TrafficLogModel *m_model = nullptr;
     TrafficLogFilter *m_filter = nullptr;
@@ -60,6 +83,11 @@ private:
     QComboBox *m_displayBox = nullptr;
     QLabel *m_trimmedLabel = nullptr;
     QWidget *m_toolRow = nullptr;
+    QHBoxLayout *m_toolLayout = nullptr;
+    int m_toolWidgetCount = 0; // addToolWidget() inserts after the ones added before
+    TrafficLogDelegate *m_delegate = nullptr;
+    QAction *m_copyAction = nullptr;
+    QList<QPointer<QAction>> m_rowActions; // owned by the panel; may go away first
     QTimer *m_scrollTimer = nullptr;
-    bool m_following = true;
+    bool m_following = true; // the user is at the bottom: new rows scroll into view
 };

@@ -1,1 +1,0 @@
-// Build scaffold until the first panel lands (issue 4).

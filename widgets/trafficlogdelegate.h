@@ -1,0 +1,38 @@
+#pragma once
+
+#include "trafficevent.h"
+
+#include <QFont>
+#include <QStyledItemDelegate>
+
+class QPalette;
+
+// Paints the traffic log's cells: the Data column in a monospace font, sent and received
+// rows in their own colours (the model's arrows say the same without colour), and every
+// text, tooltips included, as plain text: received bytes are never taken as markup.
+class TrafficLogDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    explicit TrafficLogDelegate(QObject *parent = nullptr);
+
+    void setDataFont(const QFont &font) { m_dataFont = font; }
+    QFont dataFont() const { return m_dataFont; }
+
+    // The text colour of an event's row, or an invalid colour for the palette's own.
+    static QColor colorFor(EventType type, const QPalette &palette);
+    // A tooltip that QToolTip shows literally, however much its text looks like HTML.
+    static QString plainToolTip(const QString &text);
+
+    bool helpEvent(QHelpEvent *event,
+                   QAbstractItemView *view,
+                   const QStyleOptionViewItem &option,
+                   const QModelIndex &index) override;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+
+private:
+    QFont m_dataFont;
+};
