@@ -1,8 +1,326 @@
 #include "mainwindow.h"
 
+#include "endpointspec.h"
+#include "sendbox.h"
+#include "sessionpanel.h"
+#include "tcpclientpanel.h"
+#include "tcpclientsession.h"
+#include "tcpserverpanel.h"
+#include "tcpserversession.h"
+#include "trafficlogmodel.h"
+#include "udppeerpanel.h"
+#include "udppeersession.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QToolBar>
+
+namespace {
+
+constexpr int MaxRecentHosts = 10;
+// Status totals are refreshed at most this often, however fast traffic flows.
+constexpr int StatusRefreshMs = 250;
+// After the last start-up result, let batched log rows reach the view before the grab.
+constexpr int ScreenshotSettleMs = 200;
+
+QString recentHostsKey()
+{
+    return QStringLiteral("client/recentHosts");
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("Socket Workbench"));
     resize(1280, 800);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setUsesScrollButtons(true);
+    m_tabs->tabBar()->setToolTip(tr("Each tab is one socket program: double-click a tab to "
+                                    "rename it"));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    connect(m_tabs->tabBar(), &QTabBar::tabBarDoubleClicked, this, &MainWindow::renameTab);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setTextFormat(Qt::PlainText);
+    statusBar()->addPermanentWidget(m_statusLabel);
+    m_statusTimer.setSingleShot(true);
+    m_statusTimer.setInterval(StatusRefreshMs);
+    connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+
+    m_screenshotTimer.setSingleShot(true);
+    connect(&m_screenshotTimer, &QTimer::timeout, this, &MainWindow::takeScreenshot);
+
+    m_recentHosts = QSettings().value(recentHostsKey()).toStringList();
+    createActions();
+    updateStatus();
+}
+
+void MainWindow::createActions()
+{
+    auto *newServer = new QAction(tr("New TCP &server"), this);
+    newServer->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+    newServer->setToolTip(tr("A socket that binds, listens and accepts connections "
+                             "(Ctrl+Shift+S)"));
+    connect(newServer, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentWidget(newTcpServer());
+    });
+    auto *newClient = new QAction(tr("New TCP &client"), this);
+    newClient->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    newClient->setToolTip(tr("A socket that connects to a server (Ctrl+Shift+C)"));
+    connect(newClient, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentWidget(newTcpClient());
+    });
+    auto *newUdp = new QAction(tr("New &UDP peer"), this);
+    newUdp->setShortcut(QKeySequence(tr("Ctrl+Shift+U")));
+    newUdp->setToolTip(tr("A datagram socket: sendto() and recvfrom(), no connection "
+                          "(Ctrl+Shift+U)"));
+    connect(newUdp, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(newUdpPeer()); });
+    auto *closeTabAction = new QAction(tr("&Close tab"), this);
+    closeTabAction->setShortcut(QKeySequence::Close);
+    connect(closeTabAction, &QAction::triggered, this, [this] { closeTab(m_tabs->currentIndex()); });
+    auto *renameAction = new QAction(tr("&Rename tab…"), this);
+    renameAction->setShortcut(QKeySequence(Qt::Key_F2));
+    connect(renameAction, &QAction::triggered, this, [this] { renameTab(m_tabs->currentIndex()); });
+    auto *quitAction = new QAction(tr("&Quit"), this);
+    quitAction->setShortcut(QKeySequence::Quit);
+    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+    auto *aboutAction = new QAction(tr("&About Socket Workbench"), this);
+    connect(aboutAction, &QAction::triggered, this, [this] {
+        QMessageBox::about(this,
+                           tr("About Socket Workbench"),
+                           tr("<p><b>Socket Workbench %1</b></p><p>A workbench for teaching "
+                              "and exploring sockets: TCP clients, TCP servers and UDP peers "
+                              "you can click, with every read shown as recv() returned "
+                              "it.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(newServer);
+    fileMenu->addAction(newClient);
+    fileMenu->addAction(newUdp);
+    fileMenu->addSeparator();
+    fileMenu->addAction(renameAction);
+    fileMenu->addAction(closeTabAction);
+    fileMenu->addSeparator();
+    fileMenu->addAction(quitAction);
+    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(aboutAction);
+
+    QToolBar *toolBar = addToolBar(tr("Sessions"));
+    toolBar->setObjectName(QStringLiteral("sessionsToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolBar->addAction(newServer);
+    toolBar->addAction(newClient);
+    toolBar->addAction(newUdp);
+}
+
+SessionPanel *MainWindow::panel(int index) const
+{
+    return qobject_cast<SessionPanel *>(m_tabs->widget(index));
+}
+
+TcpServerPanel *MainWindow::newTcpServer()
+{
+    auto *panel = new TcpServerPanel(new TcpServerSession(m_nextSessionId++), m_tabs);
+    addPanel(panel);
+    return panel;
+}
+
+TcpClientPanel *MainWindow::newTcpClient()
+{
+    auto *panel = new TcpClientPanel(new TcpClientSession(m_nextSessionId++), m_tabs);
+    panel->setRecentHosts(m_recentHosts);
+    connect(panel, &TcpClientPanel::hostUsed, this, &MainWindow::rememberHost);
+    addPanel(panel);
+    return panel;
+}
+
+UdpPeerPanel *MainWindow::newUdpPeer()
+{
+    auto *panel = new UdpPeerPanel(new UdpPeerSession(m_nextSessionId++), m_tabs);
+    addPanel(panel);
+    return panel;
+}
+
+int MainWindow::addPanel(SessionPanel *panel)
+{
+    const int index = m_tabs->addTab(panel, panel->title());
+    connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
+        updateTabTitle(panel);
+        scheduleStatusUpdate();
+    });
+    connect(panel->session(), &Session::eventOccurred, this, &MainWindow::scheduleStatusUpdate);
+    scheduleStatusUpdate();
+    return index;
+}
+
+SessionPanel *MainWindow::openEndpoint(const EndpointSpec &spec, bool start)
+{
+    SessionPanel *panel = nullptr;
+    switch (spec.kind) {
+    case SessionKind::TcpServer:
+        panel = newTcpServer();
+        break;
+    case SessionKind::TcpClient:
+        panel = newTcpClient();
+        break;
+    case SessionKind::Udp:
+        panel = newUdpPeer();
+        break;
+    }
+    panel->applySpec(spec);
+    if (start) {
+        m_unsettled.insert(panel);
+        connect(panel->session(),
+                &Session::eventOccurred,
+                this,
+                [this, panel](const TrafficEvent &e) {
+                    if (e.type == EventType::Listening || e.type == EventType::Connected
+                        || e.type == EventType::Error)
+                        markSettled(panel);
+                });
+        panel->start();
+    }
+    updateTabTitle(panel);
+    return panel;
+}
+
+void MainWindow::openFirstStartLayout()
+{
+    TcpServerPanel *server = newTcpServer();
+    server->setBindHost(QStringLiteral("0.0.0.0"));
+    server->setPort(1337);
+}
+
+void MainWindow::updateTabTitle(SessionPanel *panel)
+{
+    const int index = m_tabs->indexOf(panel);
+    if (index < 0)
+        return;
+    const QString custom = m_customTitles.value(panel);
+    m_tabs->setTabText(index, custom.isEmpty() ? panel->title() : custom);
+    m_tabs->setTabToolTip(index, panel->title());
+}
+
+void MainWindow::closeTab(int index)
+{
+    SessionPanel *closing = panel(index);
+    if (!closing)
+        return;
+    m_customTitles.remove(closing);
+    markSettled(closing);
+    m_tabs->removeTab(index);
+    // The panel owns its session: deleting it closes every socket of that session.
+    closing->deleteLater();
+    scheduleStatusUpdate();
+}
+
+void MainWindow::renameTab(int index)
+{
+    SessionPanel *renamed = panel(index);
+    if (!renamed)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this,
+                                               tr("Rename tab"),
+                                               tr("Name (empty = %1):").arg(renamed->title()),
+                                               QLineEdit::Normal,
+                                               m_tabs->tabText(index),
+                                               &ok);
+    if (!ok)
+        return;
+    if (name.trimmed().isEmpty() || name.trimmed() == renamed->title())
+        m_customTitles.remove(renamed);
+    else
+        m_customTitles.insert(renamed, name.trimmed());
+    updateTabTitle(renamed);
+}
+
+void MainWindow::scheduleStatusUpdate()
+{
+    if (!m_statusTimer.isActive())
+        m_statusTimer.start();
+}
+
+QString MainWindow::statusSummary() const
+{
+    int connections = 0;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const SessionPanel *each = panel(i);
+        connections += each->openConnectionCount();
+        bytesIn += each->logModel()->bytesIn();
+        bytesOut += each->logModel()->bytesOut();
+    }
+    const QLocale locale;
+    return tr("%n session(s)", nullptr, m_tabs->count()) + QStringLiteral(" · ")
+           + tr("%n connection(s)", nullptr, connections) + QStringLiteral(" · ")
+           + tr("in %1").arg(locale.formattedDataSize(bytesIn, 1, QLocale::DataSizeSIFormat))
+           + QStringLiteral(" · ")
+           + tr("out %1").arg(locale.formattedDataSize(bytesOut, 1, QLocale::DataSizeSIFormat));
+}
+
+void MainWindow::updateStatus()
+{
+    m_statusLabel->setText(statusSummary());
+}
+
+void MainWindow::rememberHost(const QString &host)
+{
+    m_recentHosts.removeAll(host);
+    m_recentHosts.prepend(host);
+    while (m_recentHosts.size() > MaxRecentHosts)
+        m_recentHosts.removeLast();
+    QSettings().setValue(recentHostsKey(), m_recentHosts);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *client = qobject_cast<TcpClientPanel *>(m_tabs->widget(i)))
+            client->setRecentHosts(m_recentHosts);
+    }
+}
+
+void MainWindow::saveScreenshotWhenSettled(const QString &fileName, int timeoutMs)
+{
+    m_screenshotFile = fileName;
+    m_screenshotTimer.start(m_unsettled.isEmpty() ? ScreenshotSettleMs : timeoutMs);
+}
+
+void MainWindow::markSettled(SessionPanel *panel)
+{
+    if (!m_unsettled.remove(panel))
+        return;
+    if (m_unsettled.isEmpty() && !m_screenshotFile.isEmpty() && m_screenshotTimer.isActive())
+        m_screenshotTimer.start(ScreenshotSettleMs);
+}
+
+void MainWindow::takeScreenshot()
+{
+    if (m_screenshotTaken || m_screenshotFile.isEmpty())
+        return;
+    m_screenshotTaken = true;
+    const bool saved = grab().save(m_screenshotFile, "PNG");
+    if (!saved) {
+        qWarning("could not write the screenshot to %s", qPrintable(m_screenshotFile));
+        QApplication::exit(1);
+        return;
+    }
+    QApplication::exit(0);
 }

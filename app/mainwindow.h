@@ -1,11 +1,67 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
+#include <QSet>
+#include <QTimer>
 
+class QAction;
+class QLabel;
+class QTabWidget;
+class SessionPanel;
+class TcpClientPanel;
+class TcpServerPanel;
+class UdpPeerPanel;
+struct EndpointSpec;
+
+// Tabs of sessions, the menus and toolbar that open them, and a status bar with the
+// totals. It never touches a socket: each panel binds its own session.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+
+    QTabWidget *tabs() const { return m_tabs; }
+    SessionPanel *panel(int index) const;
+
+    TcpServerPanel *newTcpServer();
+    TcpClientPanel *newTcpClient();
+    UdpPeerPanel *newUdpPeer();
+    // A tab for the endpoint, filled in; started (listen / connect / bind) when asked.
+    SessionPanel *openEndpoint(const EndpointSpec &spec, bool start);
+    // What a first start shows: a TCP server ready to listen on 0.0.0.0:1337.
+    void openFirstStartLayout();
+    // Renders the window to a PNG once every started session has a result (listening,
+    // connected, bound or an error) or after timeoutMs, then quits with 0 (1 when the
+    // file cannot be written).
+    void saveScreenshotWhenSettled(const QString &fileName, int timeoutMs);
+
+    QString statusSummary() const;
+
+private:
+    void createActions();
+    int addPanel(SessionPanel *panel);
+    void closeTab(int index);
+    void renameTab(int index);
+    void updateTabTitle(SessionPanel *panel);
+    void scheduleStatusUpdate();
+    void updateStatus();
+    void rememberHost(const QString &host);
+    void markSettled(SessionPanel *panel);
+    void takeScreenshot();
+
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QTimer m_statusTimer;
+    int m_nextSessionId = 1;
+    QHash<SessionPanel *, QString> m_customTitles;
+    QStringList m_recentHosts;
+
+    // --screenshot: started sessions still waiting for a result.
+    QSet<SessionPanel *> m_unsettled;
+    QString m_screenshotFile;
+    QTimer m_screenshotTimer;
+    bool m_screenshotTaken = false;
 };

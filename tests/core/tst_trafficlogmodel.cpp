@@ -5,7 +5,6 @@
 #include <QSignalSpy>
 #include <QTest>
 
-Q_DECLARE_METATYPE(TrafficEvent)
 
 namespace {
 

@@ -19,7 +19,6 @@
 #include <QTimer>
 #include <QToolTip>
 
-Q_DECLARE_METATYPE(TrafficEvent)
 
 namespace {
 

@@ -1,0 +1,129 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace {
+
+class CommandLineText
+{
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+};
+
+QString endpointHelp()
+{
+    return CommandLineText::tr(
+        "Endpoints (each opens and starts one tab, in order):\n"
+        "  tcp-listen://ADDR:PORT  a TCP server listening on ADDR:PORT (0 = any free port)\n"
+        "  tcp://HOST:PORT         a TCP client connecting to HOST:PORT\n"
+        "  udp://ADDR:PORT         a UDP peer bound to ADDR:PORT (0 = any free port)\n"
+        "ADDR and HOST: an IPv4 address, [IPv6] in brackets, or a host name.\n"
+        "Options go in the query string, percent-encoded (%0A is a newline):\n"
+        "  echo            send every received message back (all kinds)\n"
+        "  greeting=TEXT   send TEXT to each accepted connection (tcp-listen)\n"
+        "  send=TEXT       send TEXT once connected (tcp) or bound (udp, to 'to')\n"
+        "  to=HOST:PORT    default destination (udp)\n"
+        "  recv=N          each read is one recv(N), 1-16777216 (all; default 65536)\n"
+        "\n"
+        "Examples:\n"
+        "  socket-workbench tcp-listen://0.0.0.0:1337?echo\n"
+        "  socket-workbench 'tcp://127.0.0.1:1337?send=Hello%20world!'\n"
+        "  socket-workbench 'udp://0.0.0.0:1337?recv=1024'\n"
+        "\n"
+        "An invalid command line exits with status 2 and one line on stderr.");
+}
+
+} // namespace
+
+CommandLineResult parseCommandLine(const QStringList &arguments)
+{
+    CommandLineResult result;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        CommandLineText::tr("A workbench for teaching and exploring sockets.\n\n") + endpointHelp());
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")},
+                                        CommandLineText::tr("Show this help and exit."));
+    const QCommandLineOption versionOption(QStringLiteral("version"),
+                                           CommandLineText::tr("Show the version and exit."));
+    const QCommandLineOption
+        screenshotOption(QStringLiteral("screenshot"),
+                         CommandLineText::tr(
+                             "Render the window to FILE.png once every start-up action has a "
+                             "result (listening, connected, bound or an error) or after 3 s, "
+                             "then exit."),
+                         CommandLineText::tr("FILE.png"));
+    const QCommandLineOption quitAfterOption(QStringLiteral("quit-after"),
+                                             CommandLineText::tr("Quit after MS milliseconds."),
+                                             CommandLineText::tr("MS"));
+    parser.addOption(helpOption);
+    parser.addOption(versionOption);
+    parser.addOption(screenshotOption);
+    parser.addOption(quitAfterOption);
+    parser.addPositionalArgument(CommandLineText::tr("ENDPOINT"),
+                                 CommandLineText::tr("tcp-listen://, tcp:// or udp:// endpoints; "
+                                                     "see above."),
+                                 CommandLineText::tr("[ENDPOINT ...]"));
+
+    auto fail = [&result](const QString &message) {
+        result.action = CommandLineResult::Action::Fail;
+        result.text = message;
+        return result;
+    };
+
+    if (!parser.parse(arguments)) {
+        const QStringList unknown = parser.unknownOptionNames();
+        if (!unknown.isEmpty()) {
+            const QString name = unknown.first();
+            return fail(
+                CommandLineText::tr("unknown option '%1%2': see --help")
+                    .arg(name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), name));
+        }
+        // "Missing value after '--screenshot'." in Qt's words, made one of ours.
+        QString message = parser.errorText();
+        if (message.endsWith(QLatin1Char('.')))
+            message.chop(1);
+        if (!message.isEmpty())
+            message[0] = message[0].toLower();
+        return fail(message);
+    }
+    if (parser.isSet(helpOption)) {
+        result.action = CommandLineResult::Action::ShowHelp;
+        result.text = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(versionOption)) {
+        result.action = CommandLineResult::Action::ShowVersion;
+        result.text = QStringLiteral("socket-workbench %1\n")
+                          .arg(QStringLiteral(SOCKET_WORKBENCH_VERSION));
+        return result;
+    }
+    for (const QCommandLineOption *option : {&screenshotOption, &quitAfterOption}) {
+        if (parser.values(*option).size() > 1)
+            return fail(CommandLineText::tr("repeated option '--%1': give it once")
+                            .arg(option->names().constLast()));
+    }
+    if (parser.isSet(screenshotOption)) {
+        result.commandLine.screenshotFile = parser.value(screenshotOption);
+        if (!result.commandLine.screenshotFile.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+            return fail(CommandLineText::tr("invalid screenshot file '%1': it must end in .png")
+                            .arg(result.commandLine.screenshotFile));
+    }
+    if (parser.isSet(quitAfterOption)) {
+        bool ok = false;
+        const QString value = parser.value(quitAfterOption);
+        const int milliseconds = value.toInt(&ok);
+        if (!ok || milliseconds < 0)
+            return fail(CommandLineText::tr("invalid value '%1' for --quit-after: must be a "
+                                            "number of milliseconds, 0 or more")
+                            .arg(value));
+        result.commandLine.quitAfterMs = milliseconds;
+    }
+    for (const QString &argument : parser.positionalArguments()) {
+        const EndpointParseResult endpoint = parseEndpoint(argument);
+        if (!endpoint.spec)
+            return fail(endpoint.error);
+        result.commandLine.endpoints.append(*endpoint.spec);
+    }
+    return result;
+}

@@ -1,0 +1,226 @@
+#include <QDir>
+#include <QImage>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+// End-to-end tests of the socket-workbench binary's command line (DESIGN.md contract).
+class tst_CommandLine : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void invalidCommandLineExitsWith2_data();
+    void invalidCommandLineExitsWith2();
+    void helpAndVersion();
+    void listenEndpointAcceptsAPythonClient();
+    void clientEndpointConnectsToAPythonServer();
+    void screenshotWritesThePng();
+
+private:
+    static QProcessEnvironment environment(bool withDisplay);
+    // A port nothing listens on right now (the kernel's choice, then released).
+    static quint16 freePort();
+};
+
+QProcessEnvironment tst_CommandLine::environment(bool withDisplay)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    if (withDisplay)
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    else
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    // Each run starts from nothing remembered (no last workspace, no recent hosts).
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"),
+               QDir::tempPath() + QStringLiteral("/sw-e2e-config"));
+    return env;
+}
+
+quint16 tst_CommandLine::freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+void tst_CommandLine::invalidCommandLineExitsWith2_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("port out of range")
+        << QStringList{QStringLiteral("tcp://127.0.0.1:70000")}
+        << "invalid port '70000' in tcp://127.0.0.1:70000: must be 0-65535";
+    QTest::newRow("port not a number") << QStringList{QStringLiteral("tcp://127.0.0.1:abc")}
+                                       << "invalid port 'abc' in tcp://127.0.0.1:abc";
+    QTest::newRow("missing port") << QStringList{QStringLiteral("tcp://127.0.0.1")}
+                                  << "missing port in tcp://127.0.0.1";
+    QTest::newRow("client port 0") << QStringList{QStringLiteral("tcp://127.0.0.1:0")}
+                                   << "invalid port '0' in tcp://127.0.0.1:0";
+    QTest::newRow("bad scheme") << QStringList{QStringLiteral("http://127.0.0.1:80")}
+                                << "unknown scheme 'http' in http://127.0.0.1:80";
+    QTest::newRow("unknown endpoint option")
+        << QStringList{QStringLiteral("tcp-listen://0.0.0.0:1337?shout")}
+        << "unknown option 'shout' in tcp-listen://0.0.0.0:1337?shout";
+    QTest::newRow("repeated endpoint option")
+        << QStringList{QStringLiteral("tcp-listen://0.0.0.0:1337?echo&echo")}
+        << "repeated option 'echo' in tcp-listen://0.0.0.0:1337?echo&echo";
+    QTest::newRow("bad percent-encoding")
+        << QStringList{QStringLiteral("tcp://127.0.0.1:1337?send=%zz")}
+        << "bad percent-encoding '%zz' in tcp://127.0.0.1:1337?send=%zz";
+    QTest::newRow("second endpoint bad, nothing starts")
+        << QStringList{QStringLiteral("tcp-listen://127.0.0.1:0"), QStringLiteral("udp://x:99999")}
+        << "invalid port '99999' in udp://x:99999";
+    QTest::newRow("unknown program option")
+        << QStringList{QStringLiteral("--frobnicate")} << "unknown option '--frobnicate'";
+    QTest::newRow("quit-after not a number")
+        << QStringList{QStringLiteral("--quit-after"), QStringLiteral("soon")}
+        << "invalid value 'soon' for --quit-after";
+    QTest::newRow("screenshot not png")
+        << QStringList{QStringLiteral("--screenshot"), QStringLiteral("shot.jpg")}
+        << "invalid screenshot file 'shot.jpg'";
+}
+
+void tst_CommandLine::invalidCommandLineExitsWith2()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    // With an offscreen display and with no display at all: the check comes first.
+    for (bool withDisplay : {true, false}) {
+        QProcess app;
+        app.setProcessEnvironment(environment(withDisplay));
+        app.start(QStringLiteral(SOCKET_WORKBENCH_BINARY), arguments);
+        QVERIFY(app.waitForFinished(10000));
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(app.exitCode(), 2);
+        const QString error = QString::fromUtf8(app.readAllStandardError());
+        QCOMPARE(error.count(QLatin1Char('\n')), 1); // one line
+        QVERIFY2(error.startsWith(message), qPrintable(error));
+        QVERIFY(app.readAllStandardOutput().isEmpty());
+    }
+}
+
+void tst_CommandLine::helpAndVersion()
+{
+    QProcess help;
+    help.setProcessEnvironment(environment(false));
+    help.start(QStringLiteral(SOCKET_WORKBENCH_BINARY), {QStringLiteral("--help")});
+    QVERIFY(help.waitForFinished(10000));
+    QCOMPARE(help.exitCode(), 0);
+    const QString text = QString::fromUtf8(help.readAllStandardOutput());
+    QVERIFY(text.contains(QLatin1String("tcp-listen://ADDR:PORT")));
+    QVERIFY(text.contains(QLatin1String("--screenshot")));
+    QVERIFY(text.contains(QLatin1String("recv=N")));
+
+    QProcess version;
+    version.setProcessEnvironment(environment(false));
+    version.start(QStringLiteral(SOCKET_WORKBENCH_BINARY), {QStringLiteral("--version")});
+    QVERIFY(version.waitForFinished(10000));
+    QCOMPARE(version.exitCode(), 0);
+    QVERIFY(version.readAllStandardOutput().startsWith("socket-workbench "));
+}
+
+void tst_CommandLine::listenEndpointAcceptsAPythonClient()
+{
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    QProcess app;
+    app.setProcessEnvironment(environment(true));
+    app.start(QStringLiteral(SOCKET_WORKBENCH_BINARY),
+              // Not arg(): it would take the "%0A" for a placeholder.
+              {QStringLiteral("tcp-listen://127.0.0.1:") + QString::number(port)
+                   + QStringLiteral("?greeting=Hi%0A&echo"),
+               QStringLiteral("--quit-after"),
+               QStringLiteral("20000")});
+    QVERIFY(app.waitForStarted());
+
+    // The lesson's client: it is greeted, then its message comes back (echo).
+    const QString script = QStringLiteral(
+        "import socket, sys, time\n"
+        "for attempt in range(100):\n"
+        "    try:\n"
+        "        sock = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "        break\n"
+        "    except ConnectionRefusedError:\n"
+        "        time.sleep(0.1)\n"
+        "sock.settimeout(10)\n"
+        "greeting = sock.recv(1024)\n"
+        "sock.send('Hello world!'.encode())\n"
+        "data = b''\n"
+        "while len(data) < 12:\n"
+        "    data += sock.recv(1024)\n"
+        "print(greeting, data)\n"
+        "sock.close()\n");
+    QProcess python;
+    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), script, QString::number(port)});
+    QVERIFY(python.waitForFinished(20000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()).trimmed(),
+             QStringLiteral("b'Hi\\n' b'Hello world!'"));
+    app.kill();
+    app.waitForFinished();
+}
+
+void tst_CommandLine::clientEndpointConnectsToAPythonServer()
+{
+    // The lesson's server: it accepts, reads what the client endpoint sends (send=), and
+    // prints it with the client's address.
+    const QString script = QStringLiteral("import socket, sys\n"
+                                          "sock = socket.socket()\n"
+                                          "sock.bind(('127.0.0.1', 0))\n"
+                                          "sock.listen()\n"
+                                          "print(sock.getsockname()[1], flush=True)\n"
+                                          "sock.settimeout(20)\n"
+                                          "con, addr = sock.accept()\n"
+                                          "con.settimeout(10)\n"
+                                          "data = con.recv(1024)\n"
+                                          "print(addr[0], data.decode(), flush=True)\n"
+                                          "con.close()\n"
+                                          "sock.close()\n");
+    QProcess python;
+    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), script});
+    QVERIFY(python.waitForReadyRead(10000));
+    const QByteArray portLine = python.readLine().trimmed();
+    QVERIFY(!portLine.isEmpty());
+
+    QProcess app;
+    app.setProcessEnvironment(environment(true));
+    app.start(QStringLiteral(SOCKET_WORKBENCH_BINARY),
+              {QStringLiteral("tcp://127.0.0.1:%1?send=Hello%20world!")
+                   .arg(QString::fromLatin1(portLine)),
+               QStringLiteral("--quit-after"),
+               QStringLiteral("20000")});
+    QVERIFY(app.waitForStarted());
+    QVERIFY(python.waitForFinished(20000));
+    QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()).trimmed(),
+             QStringLiteral("127.0.0.1 Hello world!"));
+    app.kill();
+    app.waitForFinished();
+}
+
+void tst_CommandLine::screenshotWritesThePng()
+{
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    const QString file = directory.filePath(QStringLiteral("shot.png"));
+    QProcess app;
+    app.setProcessEnvironment(environment(true));
+    app.start(QStringLiteral(SOCKET_WORKBENCH_BINARY),
+              {QStringLiteral("tcp-listen://127.0.0.1:0"),
+               QStringLiteral("udp://127.0.0.1:0"),
+               QStringLiteral("--screenshot"),
+               file});
+    QVERIFY(app.waitForFinished(20000));
+    QCOMPARE(app.exitCode(), 0);
+    const QImage image(file);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1280, 800));
+}
+
+QTEST_GUILESS_MAIN(tst_CommandLine)
+#include "tst_commandline.moc"

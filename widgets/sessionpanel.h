@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QSpinBox;
+class QVBoxLayout;
+class SendBox;
+class Session;
+class TrafficLogModel;
+class TrafficLogView;
+struct EndpointSpec;
+struct TrafficEvent;
+
+// What every session tab has: the session it shows (owned), its traffic log model and
+// view, the send box, the recv size and echo options, and a status line. Subclasses add
+// the controls of their socket kind on top and decide whom the send box sends to.
+class SessionPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Tone { Neutral, Good, Busy, Bad };
+
+    ~SessionPanel() override;
+
+    Session *session() const { return m_session; }
+    TrafficLogModel *logModel() const { return m_logModel; }
+    TrafficLogView *logView() const { return m_logView; }
+    SendBox *sendBox() const { return m_sendBox; }
+    QString statusText() const;
+
+    // "Server :1337", "→ 127.0.0.1:1337", "UDP :5000".
+    virtual QString title() const = 0;
+    // Fills the fields from an endpoint spec (command line, workspace, lesson).
+    virtual void applySpec(const EndpointSpec &spec);
+    // Listen, connect or bind with what the fields say.
+    virtual void start() = 0;
+    // Open connections (a client: 0 or 1).
+    virtual int openConnectionCount() const = 0;
+
+signals:
+    void titleChanged();
+    void statusChanged();
+
+protected:
+    // Takes ownership of session; subclasses lay out their rows into controlsLayout()
+    // and call finishLayout() with the middle widget (the log, or a splitter with it).
+    SessionPanel(Session *session, QWidget *parent);
+    QVBoxLayout *controlsLayout() const { return m_controlsLayout; }
+    void finishLayout(QWidget *middle);
+    // The row with the lesson's recv(N) size and the echo auto-reply; extra widgets first.
+    QWidget *createOptionsRow(const QList<QWidget *> &leading = {});
+    void setStatus(const QString &text, Tone tone);
+    // Called for every event of the session, after the log got it.
+    virtual void handleEvent(const TrafficEvent &event);
+    // A big, bold label for the state: readable from the back of a classroom.
+    static QLabel *createStateLabel(QWidget *parent);
+    static void setStateLabel(QLabel *label, const QString &text, Tone tone);
+
+private:
+    Session *m_session = nullptr;
+    TrafficLogModel *m_logModel = nullptr;
+    TrafficLogView *m_logView = nullptr;
+    SendBox *m_sendBox = nullptr;
+    QVBoxLayout *m_controlsLayout = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QSpinBox *m_recvSizeBox = nullptr;
+    QCheckBox *m_echoBox = nullptr;
+};

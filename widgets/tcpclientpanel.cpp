@@ -1,0 +1,254 @@
+#include "tcpclientpanel.h"
+
+#include "endpointspec.h"
+#include "sendbox.h"
+#include "tcpclientsession.h"
+#include "trafficlogview.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace {
+
+// The host field accepts what tcp://HOST:PORT accepts (an IPv6 address without brackets).
+QString checkHost(const QString &host)
+{
+    if (host.trimmed().isEmpty())
+        return TcpClientPanel::tr("Type the server's address or name, e.g. 127.0.0.1");
+    const QString trimmed = host.trimmed();
+    const QString bracketed = trimmed.contains(QLatin1Char(':'))
+                                      && !trimmed.startsWith(QLatin1Char('['))
+                                  ? QLatin1Char('[') + trimmed + QLatin1Char(']')
+                                  : trimmed;
+    QString error;
+    if (!parseHostPort(bracketed + QStringLiteral(":1"), &error))
+        return error;
+    return QString();
+}
+
+} // namespace
+
+TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
+    : SessionPanel(session, parent)
+    , m_client(session)
+{
+    auto *row = new QHBoxLayout;
+    auto *hostLabel = new QLabel(tr("&Host"), this);
+    m_hostBox = new QComboBox(this);
+    m_hostBox->setEditable(true);
+    m_hostBox->setInsertPolicy(QComboBox::NoInsert);
+    m_hostBox->setMinimumContentsLength(18);
+    m_hostBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_hostBox->lineEdit()->setPlaceholderText(tr("e.g. 127.0.0.1"));
+    m_hostBox->setToolTip(tr("The server's IP address (IPv4 or IPv6) or host name: the first "
+                             "half of sock.connect((SERVER_IP, SERVER_PORT))"));
+    m_hostBox->setEditText(QStringLiteral("127.0.0.1"));
+    hostLabel->setBuddy(m_hostBox);
+    auto *portLabel = new QLabel(tr("&Port"), this);
+    m_portBox = new QSpinBox(this);
+    m_portBox->setRange(1, 65535);
+    m_portBox->setValue(1337);
+    m_portBox->setToolTip(tr("The port the server listens on: the second half of "
+                             "sock.connect((SERVER_IP, SERVER_PORT))"));
+    portLabel->setBuddy(m_portBox);
+    m_connectButton = new QPushButton(tr("&Connect"), this);
+    m_connectButton->setDefault(true);
+    m_connectButton->setToolTip(tr("sock = socket.socket(); sock.connect((host, port)): the "
+                                   "system does the SYN, SYN-ACK, ACK handshake"));
+    m_closeButton = new QPushButton(tr("Cl&ose"), this);
+    m_closeButton->setToolTip(tr("sock.close(): send what is queued, then FIN"));
+    m_abortButton = new QPushButton(tr("&Abort"), this);
+    m_abortButton->setToolTip(tr("Close with SO_LINGER 0: the server gets a reset (RST) "
+                                 "instead of a FIN"));
+    m_halfCloseButton = new QPushButton(tr("&Half-close"), this);
+    m_halfCloseButton->setToolTip(tr("sock.shutdown(socket.SHUT_WR): send FIN but keep "
+                                     "reading; the server's recv() returns b''"));
+    row->addWidget(hostLabel);
+    row->addWidget(m_hostBox, 1);
+    row->addWidget(portLabel);
+    row->addWidget(m_portBox);
+    row->addWidget(m_connectButton);
+    row->addWidget(m_closeButton);
+    row->addWidget(m_abortButton);
+    row->addWidget(m_halfCloseButton);
+    controlsLayout()->addLayout(row);
+
+    auto *stateRow = new QHBoxLayout;
+    m_stateLabel = createStateLabel(this);
+    m_addressLabel = new QLabel(this);
+    m_addressLabel->setTextFormat(Qt::PlainText);
+    m_addressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_addressLabel->setToolTip(tr("The connection's two ends: source IP and port (this side, "
+                                  "picked by the system) and destination IP and port"));
+    QFont addressFont = m_addressLabel->font();
+    addressFont.setPointSizeF(addressFont.pointSizeF() * 1.25);
+    m_addressLabel->setFont(addressFont);
+    stateRow->addWidget(m_stateLabel);
+    stateRow->addSpacing(16);
+    stateRow->addWidget(m_addressLabel, 1);
+    controlsLayout()->addLayout(stateRow);
+    controlsLayout()->addWidget(createOptionsRow());
+    finishLayout(logView());
+
+    connect(m_hostBox, &QComboBox::editTextChanged, this, &TcpClientPanel::validateHost);
+    connect(m_hostBox->lineEdit(), &QLineEdit::returnPressed, this, [this] {
+        if (m_connectButton->isEnabled())
+            start();
+    });
+    connect(m_portBox, &QSpinBox::valueChanged, this, &TcpClientPanel::titleChanged);
+    connect(m_connectButton, &QPushButton::clicked, this, &TcpClientPanel::start);
+    connect(m_closeButton, &QPushButton::clicked, m_client, &TcpClientSession::close);
+    connect(m_abortButton, &QPushButton::clicked, m_client, &TcpClientSession::abort);
+    connect(m_halfCloseButton, &QPushButton::clicked, m_client, &TcpClientSession::halfClose);
+    connect(m_client, &TcpClientSession::stateChanged, this, [this](ConnectionState state) {
+        updateControls();
+        emit titleChanged();
+        if (state != ConnectionState::Connected)
+            return;
+        if (!m_sendOnConnect.isEmpty()) {
+            m_client->send(m_sendOnConnect);
+            m_sendOnConnect.clear();
+        }
+    });
+    connect(m_client, &Session::eventOccurred, this, [this](const TrafficEvent &event) {
+        if (event.type == EventType::Connected)
+            emit hostUsed(m_client->host());
+    });
+    connect(sendBox(), &SendBox::sendRequested, this, [this](const QByteArray &bytes) {
+        if (!m_client->send(bytes))
+            setStatus(tr("Nothing was sent: this side can no longer send."), Tone::Bad);
+    });
+    validateHost();
+    updateControls();
+}
+
+QString TcpClientPanel::title() const
+{
+    // What the session tried last, or else what the fields say it will try.
+    const bool attempted = !m_client->host().isEmpty();
+    const QString shownHost = attempted ? m_client->host() : host();
+    const quint16 shownPort = attempted ? m_client->port() : port();
+    const QString hostText = shownHost.contains(QLatin1Char(':'))
+                                 ? QLatin1Char('[') + shownHost + QLatin1Char(']')
+                                 : shownHost;
+    return QStringLiteral("→ ") + hostText + QLatin1Char(':') + QString::number(shownPort);
+}
+
+void TcpClientPanel::applySpec(const EndpointSpec &spec)
+{
+    SessionPanel::applySpec(spec);
+    setHost(spec.host);
+    setPort(spec.port);
+    m_sendOnConnect = spec.options.send.value_or(QByteArray());
+}
+
+void TcpClientPanel::start()
+{
+    if (!m_hostError.isEmpty())
+        return;
+    setStatus(QString(), Tone::Neutral);
+    m_client->connectToHost(host(), port());
+}
+
+int TcpClientPanel::openConnectionCount() const
+{
+    const ConnectionState state = m_client->state();
+    return state == ConnectionState::Connected || state == ConnectionState::Closing ? 1 : 0;
+}
+
+QString TcpClientPanel::host() const
+{
+    return m_hostBox->currentText().trimmed();
+}
+
+void TcpClientPanel::setHost(const QString &host)
+{
+    m_hostBox->setEditText(host);
+}
+
+quint16 TcpClientPanel::port() const
+{
+    return quint16(m_portBox->value());
+}
+
+void TcpClientPanel::setPort(quint16 port)
+{
+    m_portBox->setValue(port);
+}
+
+QStringList TcpClientPanel::recentHosts() const
+{
+    QStringList hosts;
+    for (int i = 0; i < m_hostBox->count(); ++i)
+        hosts.append(m_hostBox->itemText(i));
+    return hosts;
+}
+
+void TcpClientPanel::setRecentHosts(const QStringList &hosts)
+{
+    const QString current = m_hostBox->currentText();
+    m_hostBox->clear();
+    m_hostBox->addItems(hosts);
+    m_hostBox->setEditText(current);
+}
+
+void TcpClientPanel::validateHost()
+{
+    m_hostError = checkHost(m_hostBox->currentText());
+    m_hostBox->setStyleSheet(m_hostError.isEmpty()
+                                 ? QString()
+                                 : QStringLiteral("QComboBox { border: 2px solid #b00020; }"));
+    if (!m_hostError.isEmpty())
+        setStatus(m_hostError, Tone::Bad);
+    else if (statusText() != m_client->lastError())
+        setStatus(QString(), Tone::Neutral);
+    updateControls();
+    emit titleChanged();
+}
+
+void TcpClientPanel::updateControls()
+{
+    const ConnectionState state = m_client->state();
+    const bool idle = state == ConnectionState::Unconnected || state == ConnectionState::Closed;
+    const bool busy = state == ConnectionState::LookingUp || state == ConnectionState::Connecting;
+    m_connectButton->setEnabled(idle && m_hostError.isEmpty());
+    m_connectButton->setToolTip(m_hostError.isEmpty()
+                                    ? tr("sock = socket.socket(); sock.connect((host, port))")
+                                    : m_hostError);
+    m_hostBox->setEnabled(idle);
+    m_portBox->setEnabled(idle);
+    m_closeButton->setEnabled(!idle);
+    m_abortButton->setEnabled(!idle);
+    m_halfCloseButton->setEnabled(m_client->canSend());
+
+    Tone tone = Tone::Neutral;
+    if (state == ConnectionState::Connected)
+        tone = Tone::Good;
+    else if (busy || state == ConnectionState::Closing)
+        tone = Tone::Busy;
+    else if (!m_client->lastError().isEmpty())
+        tone = Tone::Bad;
+    setStateLabel(m_stateLabel, m_client->stateText(), tone);
+
+    const SocketAddress local = m_client->localAddress();
+    m_addressLabel->setText(
+        local.isNull()
+            ? QString()
+            : tr("you %1  →  server %2").arg(local.toString(), m_client->peerAddress().toString()));
+
+    if (m_client->canSend())
+        sendBox()->setSendingAllowed(true);
+    else if (state == ConnectionState::Connected)
+        sendBox()->setSendingAllowed(false,
+                                     tr("This side sent its FIN (half-close): it can only "
+                                        "read now."));
+    else
+        sendBox()->setSendingAllowed(false, tr("Not connected: click Connect first."));
+    sendBox()->setTargetText(m_client->peerAddress().isNull() ? QString()
+                                                              : m_client->peerAddress().toString());
+}

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "sessionpanel.h"
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class TcpClientSession;
+
+// The lesson's client: connect((host, port)), then send and recv on that one socket;
+// close (FIN), abort (RST) or half-close (shutdown(SHUT_WR)).
+class TcpClientPanel : public SessionPanel
+{
+    Q_OBJECT
+
+public:
+    explicit TcpClientPanel(TcpClientSession *session, QWidget *parent = nullptr);
+
+    TcpClientSession *client() const { return m_client; }
+
+    QString title() const override;
+    void applySpec(const EndpointSpec &spec) override;
+    void start() override;
+    int openConnectionCount() const override;
+
+    QString host() const;
+    void setHost(const QString &host);
+    quint16 port() const;
+    void setPort(quint16 port);
+    // Why the host field cannot be used, or empty when it can.
+    QString hostError() const { return m_hostError; }
+    // Hosts connected to before, newest first (offered in the host field).
+    QStringList recentHosts() const;
+    void setRecentHosts(const QStringList &hosts);
+
+signals:
+    // A connection succeeded to this host (for the recent-hosts list).
+    void hostUsed(const QString &host);
+
+private:
+    void validateHost();
+    void updateControls();
+
+    TcpClientSession *m_client = nullptr;
+    QComboBox *m_hostBox = nullptr;
+    QSpinBox *m_portBox = nullptr;
+    QPushButton *m_connectButton = nullptr;
+    QPushButton *m_closeButton = nullptr;
+    QPushButton *m_abortButton = nullptr;
+    QPushButton *m_halfCloseButton = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_addressLabel = nullptr;
+    QString m_hostError;
+    QByteArray m_sendOnConnect; // the endpoint's send=TEXT, sent once connected
+};

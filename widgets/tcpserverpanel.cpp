@@ -1,0 +1,425 @@
+#include "tcpserverpanel.h"
+
+#include "endpointspec.h"
+#include "localaddresses.h"
+#include "payloadcodec.h"
+#include "sendbox.h"
+#include "tcpserversession.h"
+#include "trafficlogview.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace {
+
+// The editable text for bytes: the inside of Python's b'...' is valid Escapes input.
+QString escapedText(const QByteArray &bytes)
+{
+    const QString literal = pythonBytesLiteral(bytes);
+    return literal.mid(2, literal.size() - 3);
+}
+
+} // namespace
+
+TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
+    : SessionPanel(session, parent)
+    , m_server(session)
+{
+    // Row 1: bind((address, port)) + listen().
+    auto *bindRow = new QHBoxLayout;
+    auto *bindLabel = new QLabel(tr("Listen &on"), this);
+    m_bindBox = new QComboBox(this);
+    m_bindBox->setToolTip(tr("bind((address, port)): which of this computer's addresses accept "
+                             "connections. 0.0.0.0 means all interfaces, as in the lesson."));
+    bindLabel->setBuddy(m_bindBox);
+    populateBindChoices();
+    auto *portLabel = new QLabel(tr("&Port"), this);
+    m_portBox = new QSpinBox(this);
+    m_portBox->setRange(0, 65535);
+    m_portBox->setValue(1337);
+    m_portBox->setSpecialValueText(tr("0 (any free port)"));
+    m_portBox->setToolTip(tr("The port to listen on. 0 lets the system pick any free port; "
+                             "the one it picked is shown once listening."));
+    portLabel->setBuddy(m_portBox);
+    m_listenButton = new QPushButton(tr("&Listen"), this);
+    m_listenButton->setDefault(true);
+    m_listenButton->setToolTip(tr("bind() + listen(): wait for incoming connections"));
+    m_stopButton = new QPushButton(tr("&Stop listening"), this);
+    m_stopButton->setToolTip(tr("close() the listening socket only: connections already "
+                                "accepted stay open, since each is a socket of its own"));
+    m_stateLabel = createStateLabel(this);
+    bindRow->addWidget(bindLabel);
+    bindRow->addWidget(m_bindBox, 1);
+    bindRow->addWidget(portLabel);
+    bindRow->addWidget(m_portBox);
+    bindRow->addWidget(m_listenButton);
+    bindRow->addWidget(m_stopButton);
+    bindRow->addSpacing(12);
+    bindRow->addWidget(m_stateLabel, 1);
+    controlsLayout()->addLayout(bindRow);
+
+    // Row 2: where students connect to, large enough to read off a projector.
+    m_reachableRow = new QWidget(this);
+    auto *reachableLayout = new QHBoxLayout(m_reachableRow);
+    reachableLayout->setContentsMargins(0, 0, 0, 0);
+    m_reachableLabel = new QLabel(m_reachableRow);
+    m_reachableLabel->setTextFormat(Qt::PlainText);
+    m_reachableLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont big = m_reachableLabel->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    m_reachableLabel->setFont(big);
+    auto *copyButton = new QPushButton(tr("Copy"), m_reachableRow);
+    copyButton->setToolTip(tr("Copy these addresses to the clipboard"));
+    connect(copyButton, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_reachableLabel->property("addresses").toString());
+    });
+    reachableLayout->addWidget(m_reachableLabel, 1);
+    reachableLayout->addWidget(copyButton);
+    controlsLayout()->addWidget(m_reachableRow);
+
+    // Row 3: options.
+    auto *greetingLabel = new QLabel(tr("&Greeting"), this);
+    m_greetingEdit = new QLineEdit(this);
+    m_greetingEdit->setPlaceholderText(tr("sent to each connection when accepted, e.g. Hi!\\n"));
+    m_greetingEdit->setToolTip(tr("con.send(greeting) right after accept(). Escapes work: \\n "
+                                  "\\r \\t \\\\ \\xHH"));
+    m_greetingEdit->setClearButtonEnabled(true);
+    greetingLabel->setBuddy(m_greetingEdit);
+    connect(m_greetingEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        const EncodeResult result = encodePayload(text, InputMode::Escapes, LineEnding::None);
+        m_greetingEdit->setStyleSheet(result.ok() ? QString()
+                                                  : QStringLiteral("QLineEdit { border: 2px "
+                                                                   "solid #b00020; }"));
+        m_greetingEdit->setToolTip(result.ok() ? tr("con.send(greeting) right after accept()")
+                                               : result.error);
+        if (result.ok())
+            m_server->setGreeting(result.bytes);
+    });
+    controlsLayout()->addWidget(createOptionsRow({greetingLabel, m_greetingEdit}));
+
+    // Middle: the accepted connections beside the log.
+    auto *connectionsBox = new QWidget(this);
+    auto *connectionsLayout = new QVBoxLayout(connectionsBox);
+    connectionsLayout->setContentsMargins(0, 0, 0, 0);
+    m_connectionView = new QTableView(connectionsBox);
+    m_connectionView->setModel(m_server->connectionModel());
+    m_connectionView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_connectionView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_connectionView->verticalHeader()->hide();
+    m_connectionView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_connectionView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_connectionView->horizontalHeader()->setStretchLastSection(true);
+    m_connectionView->horizontalHeader()->setSectionResizeMode(ConnectionListModel::PeerColumn,
+                                                               QHeaderView::Stretch);
+    m_connectionView->setWordWrap(false);
+    m_connectionView->setToolTip(tr("One row per accept(): each connection is a new socket, "
+                                    "while the listening socket keeps listening"));
+    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_connectionView->setColumnWidth(ConnectionListModel::IdColumn, digit * 5);
+    m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 22);
+    m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 10);
+    m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 10);
+    auto *connectionsTitle = new QLabel(this);
+    connectionsTitle->setTextFormat(Qt::PlainText);
+    auto *buttons = new QHBoxLayout;
+    m_closeButton = new QPushButton(tr("Close"), connectionsBox);
+    m_closeButton->setToolTip(tr("con.close(): send what is queued, then FIN"));
+    m_abortButton = new QPushButton(tr("Abort"), connectionsBox);
+    m_abortButton->setToolTip(tr("Close with SO_LINGER 0: the peer gets a reset (RST) and "
+                                 "ConnectionResetError"));
+    m_halfCloseButton = new QPushButton(tr("Half-close"), connectionsBox);
+    m_halfCloseButton->setToolTip(tr("con.shutdown(socket.SHUT_WR): send FIN but keep "
+                                     "reading; the peer's recv() returns b''"));
+    m_removeClosedButton = new QPushButton(tr("Remove closed"), connectionsBox);
+    m_removeClosedButton->setToolTip(tr("Take closed connections off the list"));
+    m_sendToAllBox = new QCheckBox(tr("Send to &all"), connectionsBox);
+    m_sendToAllBox->setToolTip(tr("The send box sends to every open connection: one send() "
+                                  "per connection socket"));
+    buttons->addWidget(m_closeButton);
+    buttons->addWidget(m_abortButton);
+    buttons->addWidget(m_halfCloseButton);
+    buttons->addWidget(m_removeClosedButton);
+    connectionsLayout->addWidget(connectionsTitle);
+    connectionsLayout->addWidget(m_connectionView, 1);
+    connectionsLayout->addLayout(buttons);
+    connectionsLayout->addWidget(m_sendToAllBox);
+
+    m_logFilterBox = new QComboBox(this);
+    m_logFilterBox->addItem(tr("All connections"));
+    m_logFilterBox->addItem(tr("Selected connections"));
+    m_logFilterBox->setToolTip(tr("Show the traffic of every connection, or only of those "
+                                  "selected in the list"));
+    logView()->addToolWidget(m_logFilterBox);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(connectionsBox);
+    splitter->addWidget(logView());
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setChildrenCollapsible(false);
+    finishLayout(splitter);
+
+    auto updateTitle = [this, connectionsTitle] {
+        connectionsTitle->setText(tr("Connections (%1 open, %2 accepted)")
+                                      .arg(m_server->openConnectionCount())
+                                      .arg(m_server->totalAccepted()));
+    };
+    updateTitle();
+
+    connect(m_listenButton, &QPushButton::clicked, this, &TcpServerPanel::start);
+    connect(m_stopButton, &QPushButton::clicked, m_server, &TcpServerSession::stopListening);
+    connect(m_closeButton, &QPushButton::clicked, this, [this] {
+        forSelected(&TcpServerSession::closeConnection);
+    });
+    connect(m_abortButton, &QPushButton::clicked, this, [this] {
+        forSelected(&TcpServerSession::abortConnection);
+    });
+    connect(m_halfCloseButton, &QPushButton::clicked, this, [this] {
+        forSelected(&TcpServerSession::halfCloseConnection);
+    });
+    connect(m_removeClosedButton,
+            &QPushButton::clicked,
+            m_server,
+            &TcpServerSession::removeClosedConnections);
+    connect(m_sendToAllBox, &QCheckBox::toggled, this, &TcpServerPanel::updateSendTarget);
+    connect(m_server, &TcpServerSession::listenStateChanged, this, [this] {
+        updateControls();
+        updateReachableLine();
+        emit titleChanged();
+    });
+    connect(m_server, &TcpServerSession::connectionAccepted, this, [this, updateTitle] {
+        updateTitle();
+        updateSendTarget();
+        emit titleChanged();
+    });
+    connect(m_server, &TcpServerSession::connectionChanged, this, [this, updateTitle] {
+        updateTitle();
+        updateSendTarget();
+        updateControls();
+        emit titleChanged();
+    });
+    // Rows arrive in batches: select the first connection when nothing is selected, so
+    // the instructor can type and send to the first student straight away.
+    connect(m_server->connectionModel(), &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_connectionView->selectionModel()->hasSelection())
+            m_connectionView->selectRow(m_server->connectionModel()->rowCount() - 1);
+    });
+    connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        updateSendTarget();
+        updateControls();
+        if (m_logFilterBox->currentIndex() == 1) {
+            const QList<int> ids = selectedConnectionIds();
+            logView()->setConnectionFilter(QSet<int>(ids.begin(), ids.end()));
+        }
+    });
+    connect(m_logFilterBox, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const QList<int> ids = index == 1 ? selectedConnectionIds() : QList<int>();
+        logView()->setConnectionFilter(QSet<int>(ids.begin(), ids.end()));
+    });
+    connect(sendBox(), &SendBox::sendRequested, this, &TcpServerPanel::sendBytes);
+
+    updateControls();
+    updateReachableLine();
+    updateSendTarget();
+}
+
+void TcpServerPanel::populateBindChoices()
+{
+    m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
+    m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
+    m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
+    m_bindBox->addItem(tr("IPv6 loopback only (::1)"), QStringLiteral("::1"));
+    for (const LocalAddress &local : localAddresses()) {
+        const QString address = local.address.toString();
+        m_bindBox->addItem(tr("%1 (%2 only)").arg(address, local.interfaceName), address);
+    }
+}
+
+QString TcpServerPanel::bindHost() const
+{
+    return m_bindBox->currentData().toString();
+}
+
+void TcpServerPanel::setBindHost(const QString &host)
+{
+    int index = m_bindBox->findData(host);
+    if (index < 0) {
+        m_bindBox->addItem(host, host);
+        index = m_bindBox->count() - 1;
+    }
+    m_bindBox->setCurrentIndex(index);
+}
+
+quint16 TcpServerPanel::port() const
+{
+    return quint16(m_portBox->value());
+}
+
+void TcpServerPanel::setPort(quint16 port)
+{
+    m_portBox->setValue(port);
+}
+
+QString TcpServerPanel::title() const
+{
+    if (m_server->isListening())
+        return tr("Server :%1").arg(m_server->listenAddress().port);
+    return tr("Server (not listening)");
+}
+
+void TcpServerPanel::applySpec(const EndpointSpec &spec)
+{
+    SessionPanel::applySpec(spec);
+    setBindHost(spec.host);
+    setPort(spec.port);
+    m_greetingEdit->setText(spec.options.greeting ? escapedText(*spec.options.greeting) : QString());
+}
+
+void TcpServerPanel::start()
+{
+    setStatus(QString(), Tone::Neutral);
+    m_server->listen(bindHost(), port());
+}
+
+int TcpServerPanel::openConnectionCount() const
+{
+    return m_server->openConnectionCount();
+}
+
+QList<int> TcpServerPanel::selectedConnectionIds() const
+{
+    QList<int> ids;
+    const QModelIndexList rows = m_connectionView->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        ids.append(row.data(ConnectionListModel::ConnectionIdRole).toInt());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void TcpServerPanel::forSelected(void (TcpServerSession::*action)(int))
+{
+    for (int id : selectedConnectionIds())
+        (m_server->*action)(id);
+}
+
+void TcpServerPanel::updateControls()
+{
+    using State = TcpServerSession::ListenState;
+    const State state = m_server->listenState();
+    m_listenButton->setEnabled(state == State::NotListening);
+    m_stopButton->setEnabled(state != State::NotListening);
+    m_bindBox->setEnabled(state == State::NotListening);
+    m_portBox->setEnabled(state == State::NotListening);
+    switch (state) {
+    case State::NotListening:
+        setStateLabel(m_stateLabel, tr("Not listening"), Tone::Neutral);
+        break;
+    case State::LookingUp:
+        setStateLabel(m_stateLabel, tr("Looking up %1").arg(bindHost()), Tone::Busy);
+        break;
+    case State::Listening:
+        setStateLabel(m_stateLabel,
+                      tr("Listening on %1").arg(m_server->listenAddress().toString()),
+                      Tone::Good);
+        break;
+    }
+    bool anySelectedOpen = false;
+    for (int id : selectedConnectionIds()) {
+        const TcpConnection *connection = m_server->connection(id);
+        anySelectedOpen = anySelectedOpen
+                          || (connection && connection->state() != ConnectionState::Closed);
+    }
+    m_closeButton->setEnabled(anySelectedOpen);
+    m_abortButton->setEnabled(anySelectedOpen);
+    m_halfCloseButton->setEnabled(anySelectedOpen);
+}
+
+void TcpServerPanel::updateReachableLine()
+{
+    if (!m_server->isListening()) {
+        m_reachableRow->hide();
+        return;
+    }
+    const SocketAddress listening = m_server->listenAddress();
+    const QHostAddress host = listening.address;
+    QStringList addresses;
+    QString text;
+    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6) {
+        for (const LocalAddress &local : localAddresses()) {
+            if (host == QHostAddress::AnyIPv4
+                && local.address.protocol() != QAbstractSocket::IPv4Protocol)
+                continue;
+            addresses.append(SocketAddress{local.address, listening.port}.toString());
+        }
+        text = addresses.isEmpty()
+                   ? tr("Students connect to: no network address; only this computer can "
+                        "connect (127.0.0.1:%1)")
+                         .arg(listening.port)
+                   : tr("Students connect to:  %1").arg(addresses.join(QStringLiteral("   ")));
+        if (addresses.isEmpty())
+            addresses.append(QStringLiteral("127.0.0.1:%1").arg(listening.port));
+    } else if (host.isLoopback()) {
+        addresses.append(listening.toString());
+        text = tr("Only programs on this computer can connect:  %1").arg(listening.toString());
+    } else {
+        addresses.append(listening.toString());
+        text = tr("Students connect to:  %1").arg(listening.toString());
+    }
+    m_reachableLabel->setText(text);
+    m_reachableLabel->setProperty("addresses", addresses.join(QLatin1Char('\n')));
+    m_reachableRow->show();
+}
+
+void TcpServerPanel::updateSendTarget()
+{
+    const int open = m_server->openConnectionCount();
+    if (open == 0) {
+        sendBox()->setSendingAllowed(false,
+                                     tr("Nobody is connected yet: a client must connect to "
+                                        "this server first."));
+        return;
+    }
+    if (m_sendToAllBox->isChecked()) {
+        sendBox()->setTargetText(tr("all %n connection(s)", nullptr, open));
+        sendBox()->setSendingAllowed(true);
+        return;
+    }
+    QStringList names;
+    for (int id : selectedConnectionIds()) {
+        const TcpConnection *connection = m_server->connection(id);
+        if (connection && connection->canSend())
+            names.append(QLatin1Char('#') + QString::number(id));
+    }
+    if (names.isEmpty()) {
+        sendBox()->setSendingAllowed(false,
+                                     tr("Select an open connection in the list, or tick "
+                                        "\"Send to all\", to choose who receives this."));
+        return;
+    }
+    sendBox()->setTargetText(names.size() <= 3 ? names.join(QStringLiteral(", "))
+                                               : tr("%n connection(s)", nullptr, names.size()));
+    sendBox()->setSendingAllowed(true);
+}
+
+void TcpServerPanel::sendBytes(const QByteArray &bytes)
+{
+    const int count = m_sendToAllBox->isChecked()
+                          ? m_server->sendToAll(bytes)
+                          : m_server->sendTo(selectedConnectionIds(), bytes);
+    if (count == 0)
+        setStatus(tr("Nothing was sent: none of the chosen connections can send any more."),
+                  Tone::Bad);
+}

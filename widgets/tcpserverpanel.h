@@ -1,0 +1,64 @@
+#pragma once
+
+#include "sessionpanel.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+class TcpServerSession;
+
+// The lesson's server: bind + listen on an address and port, one row per accepted
+// connection (each its own socket), and a send box that sends to the selected
+// connections or to all of them.
+class TcpServerPanel : public SessionPanel
+{
+    Q_OBJECT
+
+public:
+    explicit TcpServerPanel(TcpServerSession *session, QWidget *parent = nullptr);
+
+    TcpServerSession *server() const { return m_server; }
+    QTableView *connectionView() const { return m_connectionView; }
+
+    QString title() const override;
+    void applySpec(const EndpointSpec &spec) override;
+    void start() override;
+    int openConnectionCount() const override;
+
+    // The address and port fields.
+    QString bindHost() const;
+    void setBindHost(const QString &host);
+    quint16 port() const;
+    void setPort(quint16 port);
+    // The ids of the selected connections, in list order.
+    QList<int> selectedConnectionIds() const;
+
+private:
+    void populateBindChoices();
+    void updateControls();
+    void updateReachableLine();
+    void updateSendTarget();
+    void sendBytes(const QByteArray &bytes);
+    void forSelected(void (TcpServerSession::*action)(int));
+
+    TcpServerSession *m_server = nullptr;
+    QComboBox *m_bindBox = nullptr;
+    QSpinBox *m_portBox = nullptr;
+    QPushButton *m_listenButton = nullptr;
+    QPushButton *m_stopButton = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLineEdit *m_greetingEdit = nullptr;
+    QWidget *m_reachableRow = nullptr;
+    QLabel *m_reachableLabel = nullptr;
+    QTableView *m_connectionView = nullptr;
+    QPushButton *m_closeButton = nullptr;
+    QPushButton *m_abortButton = nullptr;
+    QPushButton *m_halfCloseButton = nullptr;
+    QPushButton *m_removeClosedButton = nullptr;
+    QCheckBox *m_sendToAllBox = nullptr;
+    QComboBox *m_logFilterBox = nullptr;
+};

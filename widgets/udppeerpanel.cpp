@@ -1,0 +1,221 @@
+#include "udppeerpanel.h"
+
+#include "endpointspec.h"
+#include "localaddresses.h"
+#include "sendbox.h"
+#include "trafficlogview.h"
+#include "udppeersession.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
+    : SessionPanel(session, parent)
+    , m_peer(session)
+{
+    auto *bindRow = new QHBoxLayout;
+    auto *bindLabel = new QLabel(tr("&Bind to"), this);
+    m_bindBox = new QComboBox(this);
+    m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
+    m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
+    m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
+    m_bindBox->addItem(tr("IPv6 loopback only (::1)"), QStringLiteral("::1"));
+    for (const LocalAddress &local : localAddresses()) {
+        const QString address = local.address.toString();
+        m_bindBox->addItem(tr("%1 (%2 only)").arg(address, local.interfaceName), address);
+    }
+    m_bindBox->setToolTip(tr("sock.bind((address, port)): a server binds so that clients know "
+                             "where to send. A client need not bind: the system picks a port "
+                             "at its first sendto()."));
+    bindLabel->setBuddy(m_bindBox);
+    auto *portLabel = new QLabel(tr("&Port"), this);
+    m_portBox = new QSpinBox(this);
+    m_portBox->setRange(0, 65535);
+    m_portBox->setValue(1337);
+    m_portBox->setSpecialValueText(tr("0 (any free port)"));
+    portLabel->setBuddy(m_portBox);
+    m_bindButton = new QPushButton(tr("B&ind"), this);
+    m_bindButton->setToolTip(tr("sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+                                "sock.bind((address, port))"));
+    m_unbindButton = new QPushButton(tr("&Unbind"), this);
+    m_unbindButton->setToolTip(tr("sock.close(): the port is free again"));
+    m_stateLabel = createStateLabel(this);
+    bindRow->addWidget(bindLabel);
+    bindRow->addWidget(m_bindBox, 1);
+    bindRow->addWidget(portLabel);
+    bindRow->addWidget(m_portBox);
+    bindRow->addWidget(m_bindButton);
+    bindRow->addWidget(m_unbindButton);
+    bindRow->addSpacing(12);
+    bindRow->addWidget(m_stateLabel, 1);
+    controlsLayout()->addLayout(bindRow);
+
+    auto *destinationLabel = new QLabel(tr("Send &to"), this);
+    m_destinationEdit = new QLineEdit(this);
+    m_destinationEdit->setPlaceholderText(tr("host:port, e.g. 127.0.0.1:1337"));
+    m_destinationEdit->setToolTip(tr("The (host, port) of sock.sendto(data, (host, port)). "
+                                     "Double-click a received datagram to reply to its "
+                                     "sender."));
+    m_destinationEdit->setClearButtonEnabled(true);
+    destinationLabel->setBuddy(m_destinationEdit);
+    controlsLayout()->addWidget(createOptionsRow({destinationLabel, m_destinationEdit}));
+    finishLayout(logView());
+
+    m_replyAction = new QAction(tr("&Reply to sender"), this);
+    m_replyAction->setToolTip(tr("sock.sendto(data, addr) with the addr recvfrom() returned"));
+    logView()->addRowAction(m_replyAction);
+    connect(m_replyAction, &QAction::triggered, this, [this] {
+        TrafficEvent event;
+        if (logView()->currentEvent(&event) && event.type == EventType::Received)
+            replyTo(event.peer);
+    });
+    connect(logView(), &TrafficLogView::eventActivated, this, [this](const TrafficEvent &event) {
+        if (event.type == EventType::Received)
+            replyTo(event.peer);
+    });
+    connect(logView(), &TrafficLogView::currentEventChanged, this, [this] {
+        TrafficEvent event;
+        m_replyAction->setEnabled(logView()->currentEvent(&event)
+                                  && event.type == EventType::Received);
+    });
+
+    connect(m_bindButton, &QPushButton::clicked, this, &UdpPeerPanel::start);
+    connect(m_unbindButton, &QPushButton::clicked, m_peer, &UdpPeerSession::unbind);
+    connect(m_destinationEdit, &QLineEdit::textChanged, this, &UdpPeerPanel::validateDestination);
+    connect(m_peer, &UdpPeerSession::bindStateChanged, this, [this] {
+        updateControls();
+        emit titleChanged();
+        if (m_peer->isBoundExplicitly() && !m_sendOnBind.isEmpty() && m_destinationError.isEmpty()) {
+            sendDatagram(m_sendOnBind);
+            m_sendOnBind.clear();
+        }
+    });
+    connect(sendBox(), &SendBox::sendRequested, this, &UdpPeerPanel::sendDatagram);
+    validateDestination();
+    updateControls();
+}
+
+QString UdpPeerPanel::title() const
+{
+    if (m_peer->isBound())
+        return tr("UDP :%1").arg(m_peer->localAddress().port);
+    return tr("UDP (not bound)");
+}
+
+void UdpPeerPanel::applySpec(const EndpointSpec &spec)
+{
+    SessionPanel::applySpec(spec);
+    setBindHost(spec.host);
+    setPort(spec.port);
+    if (spec.options.to)
+        setDestination(spec.options.to->toString());
+    m_sendOnBind = spec.options.send.value_or(QByteArray());
+}
+
+void UdpPeerPanel::start()
+{
+    setStatus(QString(), Tone::Neutral);
+    m_peer->bind(bindHost(), port());
+}
+
+QString UdpPeerPanel::bindHost() const
+{
+    return m_bindBox->currentData().toString();
+}
+
+void UdpPeerPanel::setBindHost(const QString &host)
+{
+    int index = m_bindBox->findData(host);
+    if (index < 0) {
+        m_bindBox->addItem(host, host);
+        index = m_bindBox->count() - 1;
+    }
+    m_bindBox->setCurrentIndex(index);
+}
+
+quint16 UdpPeerPanel::port() const
+{
+    return quint16(m_portBox->value());
+}
+
+void UdpPeerPanel::setPort(quint16 port)
+{
+    m_portBox->setValue(port);
+}
+
+QString UdpPeerPanel::destination() const
+{
+    return m_destinationEdit->text().trimmed();
+}
+
+void UdpPeerPanel::setDestination(const QString &hostPort)
+{
+    m_destinationEdit->setText(hostPort);
+}
+
+void UdpPeerPanel::sendDatagram(const QByteArray &bytes)
+{
+    if (const std::optional<HostPort> target = parseHostPort(destination(), nullptr))
+        m_peer->sendToHost(target->host, target->port, bytes);
+}
+
+void UdpPeerPanel::replyTo(const SocketAddress &sender)
+{
+    setDestination(sender.toString());
+    sendBox()->setFocus();
+}
+
+void UdpPeerPanel::validateDestination()
+{
+    QString error;
+    if (destination().isEmpty())
+        error = tr("Type where to send, as host:port (e.g. 127.0.0.1:1337), or double-click a "
+                   "received datagram to reply to its sender.");
+    else if (!parseHostPort(destination(), &error))
+        error = error.isEmpty() ? tr("Write the destination as host:port.") : error;
+    m_destinationError = error;
+    m_destinationEdit->setStyleSheet(error.isEmpty() || destination().isEmpty()
+                                         ? QString()
+                                         : QStringLiteral("QLineEdit { border: 2px solid "
+                                                          "#b00020; }"));
+    if (!destination().isEmpty())
+        m_destinationEdit->setToolTip(error.isEmpty() ? tr("sock.sendto(data, (host, port))")
+                                                      : error);
+    updateControls();
+}
+
+void UdpPeerPanel::updateControls()
+{
+    using State = UdpPeerSession::BindState;
+    const State state = m_peer->bindState();
+    m_bindButton->setEnabled(!m_peer->isBoundExplicitly() && state != State::LookingUp);
+    m_unbindButton->setEnabled(state != State::Unbound);
+    m_bindBox->setEnabled(state == State::Unbound);
+    m_portBox->setEnabled(state == State::Unbound);
+    if (state == State::LookingUp)
+        setStateLabel(m_stateLabel, tr("Looking up %1").arg(bindHost()), Tone::Busy);
+    else if (m_peer->isBoundExplicitly())
+        setStateLabel(m_stateLabel,
+                      tr("Bound to %1").arg(m_peer->localAddress().toString()),
+                      Tone::Good);
+    else if (state == State::Bound)
+        setStateLabel(m_stateLabel,
+                      tr("Port %1, picked by the system at the first send")
+                          .arg(m_peer->localAddress().port),
+                      Tone::Good);
+    else
+        setStateLabel(m_stateLabel, tr("Not bound"), Tone::Neutral);
+
+    if (m_destinationError.isEmpty()) {
+        sendBox()->setTargetText(destination());
+        sendBox()->setSendingAllowed(true);
+    } else {
+        sendBox()->setSendingAllowed(false, m_destinationError);
+    }
+}
