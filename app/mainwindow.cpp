@@ -58,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
+    m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
     statusBar()->addPermanentWidget(m_statusLabel);
     m_statusTimer.setSingleShot(true);
     m_statusTimer.setInterval(StatusRefreshMs);
@@ -272,8 +273,13 @@ QString MainWindow::statusSummary() const
         bytesOut += each->logModel()->bytesOut();
     }
     const QLocale locale;
-    return tr("%n session(s)", nullptr, m_tabs->count()) + QStringLiteral(" · ")
-           + tr("%n connection(s)", nullptr, connections) + QStringLiteral(" · ")
+    // Spelled out rather than tr("%n ...(s)"): without a translation loaded, Qt would
+    // show the "(s)".
+    const int sessions = m_tabs->count();
+    return (sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions))
+           + QStringLiteral(" · ")
+           + (connections == 1 ? tr("1 connection") : tr("%1 connections").arg(connections))
+           + QStringLiteral(" · ")
            + tr("in %1").arg(locale.formattedDataSize(bytesIn, 1, QLocale::DataSizeSIFormat))
            + QStringLiteral(" · ")
            + tr("out %1").arg(locale.formattedDataSize(bytesOut, 1, QLocale::DataSizeSIFormat));
@@ -316,6 +322,7 @@ void MainWindow::takeScreenshot()
     if (m_screenshotTaken || m_screenshotFile.isEmpty())
         return;
     m_screenshotTaken = true;
+    updateStatus();
     const bool saved = grab().save(m_screenshotFile, "PNG");
     if (!saved) {
         qWarning("could not write the screenshot to %s", qPrintable(m_screenshotFile));

@@ -176,10 +176,11 @@ void TcpClientSession::finishConnecting()
     connect(m_connection, &TcpConnection::eventOccurred, this, &TcpClientSession::report);
     connect(m_connection, &TcpConnection::stateChanged, this, &TcpClientSession::setState);
 
+    // The event first: whoever reacts to the state (a send= on connect) comes after it.
     QPointer<TcpClientSession> guard(this);
-    setState(ConnectionState::Connected);
+    report(m_connection->makeEvent(EventType::Connected));
     if (guard)
-        report(m_connection->makeEvent(EventType::Connected));
+        setState(ConnectionState::Connected);
 }
 
 void TcpClientSession::failAttempt(const QString &message)

@@ -109,15 +109,35 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
 
 QVariant TrafficLogModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (Column(section)) {
+        case Direction:
+            return tr("→ sent by this side, ← received (one row per recv()), • an event");
+        case Connection:
+            return tr("The connection's number in this session (#1 is the first accepted)");
+        case Size:
+            return tr("Bytes sent or received in this one call");
+        default:
+            return QVariant();
+        }
+    }
+    // The full names, for screen readers and for exported files' header lines.
+    if (orientation == Qt::Horizontal && role == Qt::AccessibleTextRole) {
+        if (section == Direction)
+            return tr("Direction");
+        if (section == Connection)
+            return tr("Connection");
+        return headerData(section, orientation, Qt::DisplayRole);
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
     case Time:
         return tr("Time");
     case Direction:
-        return tr("Direction");
+        return QString(); // the arrows speak for themselves; the tooltip names them
     case Connection:
-        return tr("Connection");
+        return tr("Conn");
     case Peer:
         return tr("Peer");
     case Size:

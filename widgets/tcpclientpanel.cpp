@@ -3,6 +3,7 @@
 #include "endpointspec.h"
 #include "sendbox.h"
 #include "tcpclientsession.h"
+#include "trafficlogmodel.h"
 #include "trafficlogview.h"
 
 #include <QComboBox>
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace {
@@ -94,6 +96,7 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     controlsLayout()->addLayout(stateRow);
     controlsLayout()->addWidget(createOptionsRow());
     finishLayout(logView());
+    logView()->tableView()->hideColumn(TrafficLogModel::Connection); // one connection only
 
     connect(m_hostBox, &QComboBox::editTextChanged, this, &TcpClientPanel::validateHost);
     connect(m_hostBox->lineEdit(), &QLineEdit::returnPressed, this, [this] {

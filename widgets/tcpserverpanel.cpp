@@ -122,16 +122,17 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_connectionView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_connectionView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_connectionView->horizontalHeader()->setStretchLastSection(true);
-    m_connectionView->horizontalHeader()->setSectionResizeMode(ConnectionListModel::PeerColumn,
-                                                               QHeaderView::Stretch);
     m_connectionView->setWordWrap(false);
     m_connectionView->setToolTip(tr("One row per accept(): each connection is a new socket, "
                                     "while the listening socket keeps listening"));
     const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    // Sized once from the font (never ResizeToContents over thousands of rows): the peer
+    // fits "127.0.0.1:54321", the state "Closed by peer".
     m_connectionView->setColumnWidth(ConnectionListModel::IdColumn, digit * 5);
-    m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 22);
-    m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 10);
-    m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 10);
+    m_connectionView->setColumnWidth(ConnectionListModel::PeerColumn, digit * 17);
+    m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 15);
+    m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 8);
+    m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 8);
     auto *connectionsTitle = new QLabel(this);
     connectionsTitle->setTextFormat(Qt::PlainText);
     auto *buttons = new QHBoxLayout;
@@ -169,6 +170,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     splitter->addWidget(logView());
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({digit * 72, digit * 100});
     splitter->setChildrenCollapsible(false);
     finishLayout(splitter);
 
@@ -393,7 +395,8 @@ void TcpServerPanel::updateSendTarget()
         return;
     }
     if (m_sendToAllBox->isChecked()) {
-        sendBox()->setTargetText(tr("all %n connection(s)", nullptr, open));
+        sendBox()->setTargetText(open == 1 ? tr("the 1 connection")
+                                           : tr("all %1 connections").arg(open));
         sendBox()->setSendingAllowed(true);
         return;
     }
@@ -410,7 +413,7 @@ void TcpServerPanel::updateSendTarget()
         return;
     }
     sendBox()->setTargetText(names.size() <= 3 ? names.join(QStringLiteral(", "))
-                                               : tr("%n connection(s)", nullptr, names.size()));
+                                               : tr("%1 connections").arg(names.size()));
     sendBox()->setSendingAllowed(true);
 }
 

@@ -303,7 +303,8 @@ bool TrafficLogView::exportTo(const QString &fileName, bool csv, QString *errorM
 
     QStringList header;
     for (const int column : columns)
-        header.append(m_model->headerData(column, Qt::Horizontal).toString());
+        header.append(
+            m_model->headerData(column, Qt::Horizontal, Qt::AccessibleTextRole).toString());
     file.write(line(header).toUtf8());
     const int rowCount = m_filter->rowCount();
     for (int row = 0; row < rowCount; ++row)

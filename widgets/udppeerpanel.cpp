@@ -3,6 +3,7 @@
 #include "endpointspec.h"
 #include "localaddresses.h"
 #include "sendbox.h"
+#include "trafficlogmodel.h"
 #include "trafficlogview.h"
 #include "udppeersession.h"
 
@@ -13,6 +14,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QVBoxLayout>
 
 UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
@@ -66,6 +68,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     destinationLabel->setBuddy(m_destinationEdit);
     controlsLayout()->addWidget(createOptionsRow({destinationLabel, m_destinationEdit}));
     finishLayout(logView());
+    logView()->tableView()->hideColumn(TrafficLogModel::Connection); // UDP has none
 
     m_replyAction = new QAction(tr("&Reply to sender"), this);
     m_replyAction->setToolTip(tr("sock.sendto(data, addr) with the addr recvfrom() returned"));

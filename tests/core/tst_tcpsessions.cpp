@@ -21,6 +21,7 @@ private slots:
     void clientAndServerTalk_data();
     void clientAndServerTalk();
     void hostNameIsLookedUp();
+    void sendOnConnectedComesAfterTheConnectedEvent();
     void recvSizeSplitsReads();
     void clientCloseIsEofThenClosedByPeer();
     void abortIsAResetOnTheOtherSide();
@@ -169,6 +170,24 @@ void tst_TcpSessions::hostNameIsLookedUp()
     QTRY_COMPARE(client.state(), ConnectionState::Connected);
     QCOMPARE(client.peerAddress().hostString(), QStringLiteral("127.0.0.1"));
     QCOMPARE(states.first().first().value<ConnectionState>(), ConnectionState::LookingUp);
+}
+
+void tst_TcpSessions::sendOnConnectedComesAfterTheConnectedEvent()
+{
+    // A send= on connect reacts to the state change; the record must still read
+    // connecting, connected, sent.
+    TcpServerSession server(1);
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    TcpClientSession client(2);
+    EventCollector clientEvents(&client);
+    connect(&client, &TcpClientSession::stateChanged, &client, [&client](ConnectionState state) {
+        if (state == ConnectionState::Connected)
+            client.send("first");
+    });
+    client.connectToHost(QStringLiteral("127.0.0.1"), server.listenAddress().port);
+    QTRY_VERIFY(clientEvents.has(EventType::Sent));
+    QCOMPARE(clientEvents.types(),
+             (QList<EventType>{EventType::Connecting, EventType::Connected, EventType::Sent}));
 }
 
 void tst_TcpSessions::recvSizeSplitsReads()
