@@ -305,10 +305,11 @@ QString TrafficLogModel::dataText(const TrafficEvent &event, int maxChars) const
     case EventType::Sent:
     case EventType::Received:
         if (event.truncatedFrom >= 0) {
-            return payloadText(event, maxChars) + QLatin1Char(' ')
-                   + tr("(datagram of %1 bytes cut to %2)")
-                         .arg(event.truncatedFrom)
-                         .arg(event.size());
+            // First, so that a long datagram's "…" never hides it.
+            return tr("[datagram of %1 bytes cut to %2] ")
+                       .arg(event.truncatedFrom)
+                       .arg(event.size())
+                   + payloadText(event, maxChars);
         }
         return payloadText(event, maxChars);
     case EventType::Listening:

@@ -447,7 +447,7 @@ void tst_TrafficLogModel::columns_data()
     QTest::newRow("udp datagram cut to recv size")
         << event << "←"
         << ""
-        << "127.0.0.1:54321" << QVariant(qint64(4)) << "b'abcd' (datagram of 3000 bytes cut to 4)";
+        << "127.0.0.1:54321" << QVariant(qint64(4)) << "[datagram of 3000 bytes cut to 4] b'abcd'";
 
     event = makeEvent(EventType::Listening);
     event.connection = 0;
