@@ -56,6 +56,20 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     const QCommandLineOption quitAfterOption(QStringLiteral("quit-after"),
                                              CommandLineText::tr("Quit after MS milliseconds."),
                                              CommandLineText::tr("MS"));
+    const QCommandLineOption
+        recordOption(QStringLiteral("record"),
+                     CommandLineText::tr(
+                         "Write every traffic event as a JSON line to FILE (- = stdout), "
+                         "each line flushed as written."),
+                     CommandLineText::tr("FILE"));
+    const QCommandLineOption
+        lessonOption(QStringLiteral("lesson"),
+                     CommandLineText::tr(
+                         "Open the lesson's setup, all with recv(1024): a TCP server "
+                         "listening on 0.0.0.0:1337, and a TCP client and a UDP peer "
+                         "filled in for port 1337, waiting for a click."));
+    parser.addOption(recordOption);
+    parser.addOption(lessonOption);
     parser.addOption(helpOption);
     parser.addOption(versionOption);
     parser.addOption(screenshotOption);
@@ -98,7 +112,10 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                           .arg(QStringLiteral(SOCKET_WORKBENCH_VERSION));
         return result;
     }
-    for (const QCommandLineOption *option : {&screenshotOption, &quitAfterOption}) {
+    result.commandLine.lesson = parser.isSet(lessonOption);
+    if (parser.isSet(recordOption))
+        result.commandLine.recordFile = parser.value(recordOption);
+    for (const QCommandLineOption *option : {&screenshotOption, &quitAfterOption, &recordOption}) {
         if (parser.values(*option).size() > 1)
             return fail(CommandLineText::tr("repeated option '--%1': give it once")
                             .arg(option->names().constLast()));

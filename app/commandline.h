@@ -11,6 +11,8 @@ struct CommandLine
 {
     QList<EndpointSpec> endpoints;
     QString screenshotFile;
+    QString recordFile; // "-" = stdout
+    bool lesson = false;
     int quitAfterMs = -1;
 };
 

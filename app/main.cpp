@@ -2,8 +2,11 @@
 #include "mainwindow.h"
 
 #include "sockethandle.h"
+#include "terminationwatcher.h"
+#include "trafficrecorder.h"
 
 #include <QApplication>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <csignal>
@@ -46,27 +49,54 @@ int main(int argc, char *argv[])
         break;
     }
 
-    // A peer that goes away must give EPIPE, never a SIGPIPE that ends the app.
+    // An unwritable record file is a bad command line too: nothing starts.
+    TrafficRecorder recorder;
+    const CommandLine &commandLine = parsed.commandLine;
+    if (!commandLine.recordFile.isEmpty()) {
+        QString error;
+        if (!recorder.open(commandLine.recordFile, &error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 2;
+        }
+    }
+
+    // A peer (or a record reader) that goes away must give EPIPE, never a SIGPIPE that
+    // ends the app.
     std::signal(SIGPIPE, SIG_IGN);
     // A class connecting at once needs a descriptor per connection.
     SocketHandle::raiseOpenFileLimit();
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Socket Workbench"));
-    const CommandLine &commandLine = parsed.commandLine;
 
     MainWindow window;
-    if (commandLine.endpoints.isEmpty()) {
+    if (recorder.isOpen())
+        window.setRecorder(&recorder);
+    // SIGINT and SIGTERM end the app like its Quit: every session closed, record complete.
+    TerminationWatcher termination;
+    termination.install();
+    QObject::connect(&termination,
+                     &TerminationWatcher::terminationRequested,
+                     &app,
+                     &QCoreApplication::quit);
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, &MainWindow::shutdownSessions);
+
+    // Start-up order (DESIGN.md): endpoints, then the lesson; a first-start layout when
+    // nothing is named.
+    for (const EndpointSpec &endpoint : commandLine.endpoints)
+        window.openEndpoint(endpoint, true);
+    if (commandLine.lesson)
+        window.openLesson();
+    if (window.tabs()->count() == 0)
         window.openFirstStartLayout();
-    } else {
-        for (const EndpointSpec &endpoint : commandLine.endpoints)
-            window.openEndpoint(endpoint, true);
-    }
+    window.tabs()->setCurrentIndex(0);
     window.show();
 
     if (!commandLine.screenshotFile.isEmpty())
         window.saveScreenshotWhenSettled(commandLine.screenshotFile, ScreenshotTimeoutMs);
     if (commandLine.quitAfterMs >= 0)
         QTimer::singleShot(commandLine.quitAfterMs, &app, &QCoreApplication::quit);
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    recorder.finish();
+    return status;
 }

@@ -8,6 +8,7 @@
 #include "tcpserverpanel.h"
 #include "tcpserversession.h"
 #include "trafficlogmodel.h"
+#include "trafficrecorder.h"
 #include "udppeerpanel.h"
 #include "udppeersession.h"
 
@@ -23,6 +24,8 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
+
+#include <cstdio>
 
 namespace {
 
@@ -169,6 +172,10 @@ int MainWindow::addPanel(SessionPanel *panel)
         scheduleStatusUpdate();
     });
     connect(panel->session(), &Session::eventOccurred, this, &MainWindow::scheduleStatusUpdate);
+    if (m_recorder) {
+        connect(panel->session(), &Session::eventOccurred, m_recorder, &TrafficRecorder::record);
+        panel->session()->setReadingThrottled(m_recorder->isThrottling());
+    }
     scheduleStatusUpdate();
     return index;
 }
@@ -209,6 +216,38 @@ void MainWindow::openFirstStartLayout()
     TcpServerPanel *server = newTcpServer();
     server->setBindHost(QStringLiteral("0.0.0.0"));
     server->setPort(1337);
+}
+
+void MainWindow::openLesson()
+{
+    const QString lesson[] = {QStringLiteral("tcp-listen://0.0.0.0:1337?recv=1024"),
+                              QStringLiteral("tcp://127.0.0.1:1337?recv=1024"),
+                              QStringLiteral("udp://0.0.0.0:1337?recv=1024")};
+    for (const QString &text : lesson) {
+        const EndpointParseResult parsed = parseEndpoint(text);
+        Q_ASSERT(parsed.spec);
+        openEndpoint(*parsed.spec, parsed.spec->kind == SessionKind::TcpServer);
+    }
+}
+
+void MainWindow::setRecorder(TrafficRecorder *recorder)
+{
+    Q_ASSERT(!m_recorder && m_tabs->count() == 0);
+    m_recorder = recorder;
+    connect(recorder, &TrafficRecorder::throttlingChanged, this, [this](bool throttling) {
+        for (int i = 0; i < m_tabs->count(); ++i)
+            panel(i)->session()->setReadingThrottled(throttling);
+    });
+    connect(recorder, &TrafficRecorder::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(message);
+        std::fprintf(stderr, "%s\n", qPrintable(message));
+    });
+}
+
+void MainWindow::shutdownSessions()
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        panel(i)->session()->shutdown();
 }
 
 void MainWindow::updateTabTitle(SessionPanel *panel)

@@ -11,6 +11,7 @@ class QTabWidget;
 class SessionPanel;
 class TcpClientPanel;
 class TcpServerPanel;
+class TrafficRecorder;
 class UdpPeerPanel;
 struct EndpointSpec;
 
@@ -33,6 +34,15 @@ public:
     SessionPanel *openEndpoint(const EndpointSpec &spec, bool start);
     // What a first start shows: a TCP server ready to listen on 0.0.0.0:1337.
     void openFirstStartLayout();
+    // The lesson's own setup (--lesson), all with recv(1024): a TCP server listening on
+    // 0.0.0.0:1337, and a TCP client and a UDP peer filled in for port 1337 that wait for
+    // a click, so that the lesson's own Python servers can still take the port.
+    void openLesson();
+    // Every event of every session, also of tabs opened later, goes to the recorder; its
+    // backpressure pauses reading in every session.
+    void setRecorder(TrafficRecorder *recorder);
+    // Closes every session's sockets gracefully (quit, SIGINT, SIGTERM).
+    void shutdownSessions();
     // Renders the window to a PNG once every started session has a result (listening,
     // connected, bound or an error) or after timeoutMs, then quits with 0 (1 when the
     // file cannot be written).
@@ -58,6 +68,7 @@ private:
     int m_nextSessionId = 1;
     QHash<SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
+    TrafficRecorder *m_recorder = nullptr;
 
     // --screenshot: started sessions still waiting for a result.
     QSet<SessionPanel *> m_unsettled;

@@ -31,6 +31,10 @@ public:
     bool isReadingThrottled() const { return m_readingThrottled; }
     virtual void setReadingThrottled(bool throttled);
 
+    // Closes every socket of the session gracefully (close(): FIN after what is queued),
+    // as at the end of the lesson's scripts; used when the app is asked to quit.
+    virtual void shutdown() = 0;
+
 signals:
     void eventOccurred(const TrafficEvent &event);
     // Every Error event, a connection's too, also comes here: this one is for status lines.

@@ -48,6 +48,7 @@ public:
     void abort();
     void halfClose();
     void setReadingPaused(bool paused);
+    void shutdown() override { close(); }
 
 signals:
     void stateChanged(ConnectionState state);

@@ -298,6 +298,15 @@ void TcpServerSession::setReadingPaused(int connectionId, bool paused)
         target->setReadingPaused(paused);
 }
 
+void TcpServerSession::shutdown()
+{
+    stopListening();
+    QList<int> ids = m_connections.keys();
+    std::sort(ids.begin(), ids.end());
+    for (int id : std::as_const(ids))
+        closeConnection(id);
+}
+
 void TcpServerSession::setListenState(ListenState state)
 {
     m_listenState = state;

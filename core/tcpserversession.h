@@ -65,6 +65,8 @@ public:
     void halfCloseConnection(int connectionId);
     void setReadingPaused(int connectionId, bool paused);
     void removeClosedConnections();
+    // Stops listening and closes every connection.
+    void shutdown() override;
 
 signals:
     void listenStateChanged(ListenState state);

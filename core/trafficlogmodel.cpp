@@ -306,9 +306,7 @@ QString TrafficLogModel::dataText(const TrafficEvent &event, int maxChars) const
     case EventType::Received:
         if (event.truncatedFrom >= 0) {
             // First, so that a long datagram's "…" never hides it.
-            return tr("[datagram of %1 bytes cut to %2] ")
-                       .arg(event.truncatedFrom)
-                       .arg(event.size())
+            return tr("[datagram of %1 bytes cut to %2] ").arg(event.truncatedFrom).arg(event.size())
                    + payloadText(event, maxChars);
         }
         return payloadText(event, maxChars);

@@ -46,6 +46,7 @@ public:
     void bind(const QString &host, quint16 port);
     // Closes the socket; the next send creates a new one.
     void unbind();
+    void shutdown() override { unbind(); }
 
     // sendto(): to an address now, or to a host name once it is looked up.
     bool sendTo(const SocketAddress &destination, const QByteArray &data);

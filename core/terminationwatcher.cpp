@@ -1,0 +1,65 @@
+#include "terminationwatcher.h"
+
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <csignal>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void writeSignalNumber(int signalNumber)
+{
+    const int savedErrno = errno; // a handler must not disturb the code it interrupted
+    const unsigned char byte = static_cast<unsigned char>(signalNumber);
+    [[maybe_unused]] const ssize_t written = ::write(signalPipe[1], &byte, 1);
+    errno = savedErrno;
+}
+
+} // namespace
+
+TerminationWatcher::TerminationWatcher(QObject *parent)
+    : QObject(parent)
+{}
+
+TerminationWatcher::~TerminationWatcher()
+{
+    if (signalPipe[0] < 0)
+        return;
+    struct sigaction action = {};
+    action.sa_handler = SIG_DFL;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    m_notifier.reset();
+    ::close(signalPipe[0]);
+    ::close(signalPipe[1]);
+    signalPipe[0] = signalPipe[1] = -1;
+}
+
+bool TerminationWatcher::install()
+{
+    Q_ASSERT(signalPipe[0] < 0);
+    if (::pipe2(signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    m_notifier = std::make_unique<QSocketNotifier>(signalPipe[0], QSocketNotifier::Read);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, &TerminationWatcher::readSignals);
+
+    struct sigaction action = {};
+    action.sa_handler = writeSignalNumber;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    return true;
+}
+
+void TerminationWatcher::readSignals()
+{
+    unsigned char byte = 0;
+    while (::read(signalPipe[0], &byte, 1) == 1)
+        emit terminationRequested(byte);
+}
