@@ -68,6 +68,12 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                          "Open the lesson's setup, all with recv(1024): a TCP server "
                          "listening on 0.0.0.0:1337, and a TCP client and a UDP peer "
                          "filled in for port 1337, waiting for a click."));
+    const QCommandLineOption
+        workspaceOption(QStringLiteral("workspace"),
+                        CommandLineText::tr(
+                            "Open the sessions of a saved workspace (File > Save workspace)."),
+                        CommandLineText::tr("FILE"));
+    parser.addOption(workspaceOption);
     parser.addOption(recordOption);
     parser.addOption(lessonOption);
     parser.addOption(helpOption);
@@ -113,9 +119,12 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         return result;
     }
     result.commandLine.lesson = parser.isSet(lessonOption);
+    if (parser.isSet(workspaceOption))
+        result.commandLine.workspaceFile = parser.value(workspaceOption);
     if (parser.isSet(recordOption))
         result.commandLine.recordFile = parser.value(recordOption);
-    for (const QCommandLineOption *option : {&screenshotOption, &quitAfterOption, &recordOption}) {
+    for (const QCommandLineOption *option :
+         {&screenshotOption, &quitAfterOption, &recordOption, &workspaceOption}) {
         if (parser.values(*option).size() > 1)
             return fail(CommandLineText::tr("repeated option '--%1': give it once")
                             .arg(option->names().constLast()));

@@ -13,6 +13,7 @@ struct CommandLine
     QString screenshotFile;
     QString recordFile; // "-" = stdout
     bool lesson = false;
+    QString workspaceFile;
     int quitAfterMs = -1;
 };
 

@@ -4,8 +4,10 @@
 #include "sockethandle.h"
 #include "terminationwatcher.h"
 #include "trafficrecorder.h"
+#include "workspace.h"
 
 #include <QApplication>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -49,6 +51,18 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // A workspace that cannot be used is a bad command line: nothing starts, and the file
+    // is left as it is.
+    std::optional<Workspace> workspace;
+    if (!parsed.commandLine.workspaceFile.isEmpty()) {
+        QString error;
+        workspace = loadWorkspace(parsed.commandLine.workspaceFile, &error);
+        if (!workspace) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 2;
+        }
+    }
+
     // An unwritable record file is a bad command line too: nothing starts.
     TrafficRecorder recorder;
     const CommandLine &commandLine = parsed.commandLine;
@@ -81,12 +95,20 @@ int main(int argc, char *argv[])
                      &QCoreApplication::quit);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, &MainWindow::shutdownSessions);
 
-    // Start-up order (DESIGN.md): endpoints, then the lesson; a first-start layout when
-    // nothing is named.
+    // Start-up order (DESIGN.md): endpoints, the workspace, the lesson. With none of them,
+    // the last workspace if it still opens, else the first-start layout.
     for (const EndpointSpec &endpoint : commandLine.endpoints)
         window.openEndpoint(endpoint, true);
+    if (workspace)
+        window.openWorkspace(*workspace);
     if (commandLine.lesson)
         window.openLesson();
+    const bool nothingNamed = commandLine.endpoints.isEmpty() && !workspace && !commandLine.lesson;
+    if (nothingNamed && !MainWindow::lastWorkspacePath().isEmpty()) {
+        QString error;
+        if (!window.openWorkspaceFile(MainWindow::lastWorkspacePath(), &error))
+            window.statusBar()->showMessage(error);
+    }
     if (window.tabs()->count() == 0)
         window.openFirstStartLayout();
     window.tabs()->setCurrentIndex(0);

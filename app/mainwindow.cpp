@@ -8,12 +8,16 @@
 #include "tcpserverpanel.h"
 #include "tcpserversession.h"
 #include "trafficlogmodel.h"
+#include "trafficlogview.h"
 #include "trafficrecorder.h"
 #include "udppeerpanel.h"
 #include "udppeersession.h"
+#include "workspace.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLocale>
@@ -38,6 +42,16 @@ constexpr int ScreenshotSettleMs = 200;
 QString recentHostsKey()
 {
     return QStringLiteral("client/recentHosts");
+}
+
+QString lastWorkspaceKey()
+{
+    return QStringLiteral("workspace/last");
+}
+
+QString workspaceFilter()
+{
+    return MainWindow::tr("Socket Workbench workspaces (*.swb.json *.json);;All files (*)");
 }
 
 } // namespace
@@ -101,6 +115,38 @@ void MainWindow::createActions()
     auto *renameAction = new QAction(tr("&Rename tab…"), this);
     renameAction->setShortcut(QKeySequence(Qt::Key_F2));
     connect(renameAction, &QAction::triggered, this, [this] { renameTab(m_tabs->currentIndex()); });
+    auto *openWorkspaceAction = new QAction(tr("&Open workspace…"), this);
+    openWorkspaceAction->setShortcut(QKeySequence::Open);
+    openWorkspaceAction->setToolTip(tr("Add the sessions of a saved workspace as tabs"));
+    connect(openWorkspaceAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this,
+                                                          tr("Open workspace"),
+                                                          lastWorkspacePath(),
+                                                          workspaceFilter());
+        QString error;
+        if (!path.isEmpty() && !openWorkspaceFile(path, &error))
+            QMessageBox::warning(this, tr("Open workspace"), error);
+    });
+    auto *saveWorkspaceAction = new QAction(tr("&Save workspace…"), this);
+    saveWorkspaceAction->setShortcut(QKeySequence::Save);
+    saveWorkspaceAction->setToolTip(tr("Save every tab with its settings, to prepare a lesson"));
+    connect(saveWorkspaceAction, &QAction::triggered, this, [this] {
+        QString path = QFileDialog::getSaveFileName(this,
+                                                    tr("Save workspace"),
+                                                    lastWorkspacePath().isEmpty()
+                                                        ? tr("lesson.swb.json")
+                                                        : lastWorkspacePath(),
+                                                    workspaceFilter());
+        if (path.isEmpty())
+            return;
+        if (QFileInfo(path).suffix().isEmpty())
+            path += QStringLiteral(".swb.json");
+        QString error;
+        if (!saveWorkspaceTo(path, &error))
+            QMessageBox::warning(this, tr("Save workspace"), error);
+        else
+            statusBar()->showMessage(tr("Saved the workspace to %1").arg(path), 5000);
+    });
     auto *quitAction = new QAction(tr("&Quit"), this);
     quitAction->setShortcut(QKeySequence::Quit);
     connect(quitAction, &QAction::triggered, this, &QWidget::close);
@@ -119,6 +165,9 @@ void MainWindow::createActions()
     fileMenu->addAction(newServer);
     fileMenu->addAction(newClient);
     fileMenu->addAction(newUdp);
+    fileMenu->addSeparator();
+    fileMenu->addAction(openWorkspaceAction);
+    fileMenu->addAction(saveWorkspaceAction);
     fileMenu->addSeparator();
     fileMenu->addAction(renameAction);
     fileMenu->addAction(closeTabAction);
@@ -248,6 +297,62 @@ void MainWindow::shutdownSessions()
 {
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->session()->shutdown();
+}
+
+Workspace MainWindow::workspace() const
+{
+    Workspace result;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const SessionPanel *each = panel(i);
+        WorkspaceSession session;
+        session.endpoint = each->currentSpec();
+        session.start = each->isStarted();
+        session.title = m_customTitles.value(each);
+        session.displayMode = each->logView()->displayMode();
+        session.inputMode = each->sendBox()->inputMode();
+        session.lineEnding = each->sendBox()->lineEnding();
+        result.sessions.append(session);
+    }
+    return result;
+}
+
+void MainWindow::openWorkspace(const Workspace &workspace)
+{
+    for (const WorkspaceSession &session : workspace.sessions) {
+        SessionPanel *opened = openEndpoint(session.endpoint, session.start);
+        if (!session.title.isEmpty())
+            m_customTitles.insert(opened, session.title);
+        opened->logView()->setDisplayMode(session.displayMode);
+        opened->sendBox()->setInputMode(session.inputMode);
+        opened->sendBox()->setLineEnding(session.lineEnding);
+        updateTabTitle(opened);
+    }
+}
+
+bool MainWindow::saveWorkspaceTo(const QString &path, QString *errorMessage)
+{
+    if (!saveWorkspace(path, workspace(), errorMessage))
+        return false;
+    QSettings().setValue(lastWorkspaceKey(), QFileInfo(path).absoluteFilePath());
+    return true;
+}
+
+bool MainWindow::openWorkspaceFile(const QString &path, QString *errorMessage)
+{
+    const std::optional<Workspace> loaded = loadWorkspace(path, errorMessage);
+    if (!loaded)
+        return false;
+    const int first = m_tabs->count();
+    openWorkspace(*loaded);
+    if (m_tabs->count() > first)
+        m_tabs->setCurrentIndex(first);
+    QSettings().setValue(lastWorkspaceKey(), QFileInfo(path).absoluteFilePath());
+    return true;
+}
+
+QString MainWindow::lastWorkspacePath()
+{
+    return QSettings().value(lastWorkspaceKey()).toString();
 }
 
 void MainWindow::updateTabTitle(SessionPanel *panel)

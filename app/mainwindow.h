@@ -14,6 +14,7 @@ class TcpServerPanel;
 class TrafficRecorder;
 class UdpPeerPanel;
 struct EndpointSpec;
+struct Workspace;
 
 // Tabs of sessions, the menus and toolbar that open them, and a status bar with the
 // totals. It never touches a socket: each panel binds its own session.
@@ -43,6 +44,15 @@ public:
     void setRecorder(TrafficRecorder *recorder);
     // Closes every session's sockets gracefully (quit, SIGINT, SIGTERM).
     void shutdownSessions();
+
+    // The window's sessions with their settings, and opening them again (added as tabs).
+    Workspace workspace() const;
+    void openWorkspace(const Workspace &workspace);
+    // File > Save / Open; the path is remembered and reopened at the next plain start.
+    bool saveWorkspaceTo(const QString &path, QString *errorMessage);
+    bool openWorkspaceFile(const QString &path, QString *errorMessage);
+    // The workspace saved or opened last, reopened when the app starts with nothing named.
+    static QString lastWorkspacePath();
     // Renders the window to a PNG once every started session has a result (listening,
     // connected, bound or an error) or after timeoutMs, then quits with 0 (1 when the
     // file cannot be written).
@@ -66,7 +76,7 @@ private:
     QLabel *m_statusLabel = nullptr;
     QTimer m_statusTimer;
     int m_nextSessionId = 1;
-    QHash<SessionPanel *, QString> m_customTitles;
+    QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
 

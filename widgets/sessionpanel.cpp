@@ -87,6 +87,13 @@ void SessionPanel::applySpec(const EndpointSpec &spec)
     m_echoBox->setChecked(spec.options.echo);
 }
 
+void SessionPanel::fillCommonOptions(EndpointSpec *spec) const
+{
+    spec->options.echo = m_session->echo();
+    spec->options.recvSize = m_session->recvSize();
+    spec->options.recvSizeSet = m_session->recvSize() != DefaultRecvSize;
+}
+
 QString SessionPanel::statusText() const
 {
     return m_statusLabel->text();

@@ -39,6 +39,10 @@ public:
     virtual void start() = 0;
     // Open connections (a client: 0 or 1).
     virtual int openConnectionCount() const = 0;
+    // What the fields say, as the endpoint that would open this tab again (workspaces).
+    virtual EndpointSpec currentSpec() const = 0;
+    // Listening, connected or bound right now.
+    virtual bool isStarted() const = 0;
 
 signals:
     void titleChanged();
@@ -53,6 +57,8 @@ protected:
     // The row with the lesson's recv(N) size and the echo auto-reply; extra widgets first.
     QWidget *createOptionsRow(const QList<QWidget *> &leading = {});
     void setStatus(const QString &text, Tone tone);
+    // The options every kind has (echo, recv=N) into a spec.
+    void fillCommonOptions(EndpointSpec *spec) const;
     // Called for every event of the session, after the log got it.
     virtual void handleEvent(const TrafficEvent &event);
     // A big, bold label for the state: readable from the back of a classroom.

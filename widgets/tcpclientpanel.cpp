@@ -158,6 +158,22 @@ void TcpClientPanel::start()
     m_client->connectToHost(host(), port());
 }
 
+EndpointSpec TcpClientPanel::currentSpec() const
+{
+    EndpointSpec spec;
+    spec.kind = SessionKind::TcpClient;
+    spec.host = host();
+    spec.port = port();
+    fillCommonOptions(&spec);
+    return spec;
+}
+
+bool TcpClientPanel::isStarted() const
+{
+    const ConnectionState state = m_client->state();
+    return state != ConnectionState::Unconnected && state != ConnectionState::Closed;
+}
+
 int TcpClientPanel::openConnectionCount() const
 {
     const ConnectionState state = m_client->state();

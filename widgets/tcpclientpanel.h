@@ -23,6 +23,8 @@ public:
     void applySpec(const EndpointSpec &spec) override;
     void start() override;
     int openConnectionCount() const override;
+    EndpointSpec currentSpec() const override;
+    bool isStarted() const override;
 
     QString host() const;
     void setHost(const QString &host);

@@ -296,6 +296,23 @@ void TcpServerPanel::start()
     m_server->listen(bindHost(), port());
 }
 
+EndpointSpec TcpServerPanel::currentSpec() const
+{
+    EndpointSpec spec;
+    spec.kind = SessionKind::TcpServer;
+    spec.host = bindHost();
+    spec.port = port();
+    fillCommonOptions(&spec);
+    if (!m_server->greeting().isEmpty())
+        spec.options.greeting = m_server->greeting();
+    return spec;
+}
+
+bool TcpServerPanel::isStarted() const
+{
+    return m_server->listenState() != TcpServerSession::ListenState::NotListening;
+}
+
 int TcpServerPanel::openConnectionCount() const
 {
     return m_server->openConnectionCount();

@@ -28,6 +28,8 @@ public:
     void applySpec(const EndpointSpec &spec) override;
     void start() override;
     int openConnectionCount() const override;
+    EndpointSpec currentSpec() const override;
+    bool isStarted() const override;
 
     // The address and port fields.
     QString bindHost() const;

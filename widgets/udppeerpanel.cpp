@@ -127,6 +127,25 @@ void UdpPeerPanel::start()
     m_peer->bind(bindHost(), port());
 }
 
+EndpointSpec UdpPeerPanel::currentSpec() const
+{
+    EndpointSpec spec;
+    spec.kind = SessionKind::Udp;
+    spec.host = bindHost();
+    spec.port = port();
+    fillCommonOptions(&spec);
+    if (m_destinationError.isEmpty()) {
+        if (const std::optional<HostPort> to = parseHostPort(destination(), nullptr))
+            spec.options.to = *to;
+    }
+    return spec;
+}
+
+bool UdpPeerPanel::isStarted() const
+{
+    return m_peer->isBoundExplicitly();
+}
+
 QString UdpPeerPanel::bindHost() const
 {
     return m_bindBox->currentData().toString();

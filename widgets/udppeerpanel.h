@@ -28,6 +28,8 @@ public:
     // Binds with the fields (what "Bind" does).
     void start() override;
     int openConnectionCount() const override { return 0; }
+    EndpointSpec currentSpec() const override;
+    bool isStarted() const override;
 
     QString bindHost() const;
     void setBindHost(const QString &host);

@@ -1,0 +1,169 @@
+#include "commandline.h"
+#include "mainwindow.h"
+
+#include "sessionpanel.h"
+#include "tcpclientpanel.h"
+#include "tcpclientsession.h"
+#include "tcpserverpanel.h"
+#include "tcpserversession.h"
+#include "trafficlogview.h"
+#include "udppeerpanel.h"
+#include "udppeersession.h"
+#include "workspace.h"
+
+#include <QAction>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+
+// The main window: tabs of sessions, the lesson setup and workspaces.
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void firstStartIsAServerReadyToListen();
+    void endpointsOpenStartedTabs();
+    void lessonOpensThreeTabsOnlyTheServerStarted();
+    void workspaceRoundTrip();
+    void closingATabClosesItsSession();
+    void newSessionActionsHaveShortcuts();
+    void commandLineOptions();
+};
+
+namespace {
+
+EndpointSpec spec(const char *text)
+{
+    return *parseEndpoint(QString::fromLatin1(text)).spec;
+}
+
+} // namespace
+
+void tst_MainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // no settings of a real user touched
+}
+
+void tst_MainWindow::firstStartIsAServerReadyToListen()
+{
+    MainWindow window;
+    window.openFirstStartLayout();
+    QCOMPARE(window.tabs()->count(), 1);
+    auto *server = qobject_cast<TcpServerPanel *>(window.tabs()->widget(0));
+    QVERIFY(server);
+    QCOMPARE(server->bindHost(), QStringLiteral("0.0.0.0"));
+    QCOMPARE(server->port(), 1337);
+    QVERIFY(!server->isStarted()); // ready, waiting for a click
+    QVERIFY(window.windowTitle().startsWith(QLatin1String("Socket Workbench")));
+}
+
+void tst_MainWindow::endpointsOpenStartedTabs()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0?echo"), true));
+    QVERIFY(server && server->server()->isListening());
+    const quint16 port = server->server()->listenAddress().port;
+    EndpointSpec clientSpec = spec("tcp://127.0.0.1:1?send=hi");
+    clientSpec.port = port;
+    auto *client = qobject_cast<TcpClientPanel *>(window.openEndpoint(clientSpec, true));
+    QTRY_COMPARE(client->client()->state(), ConnectionState::Connected);
+    QCOMPARE(window.tabs()->count(), 2);
+    QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Server :%1").arg(port));
+    QCOMPARE(window.tabs()->tabText(1), QStringLiteral("→ 127.0.0.1:%1").arg(port));
+    // send= went out on connect and came back (echo).
+    QTRY_COMPARE(client->client()->connection()->bytesReceived(), 2);
+    QTRY_VERIFY2(window.statusSummary().startsWith(QStringLiteral("2 sessions · 2 connections")),
+                 qPrintable(window.statusSummary()));
+}
+
+void tst_MainWindow::lessonOpensThreeTabsOnlyTheServerStarted()
+{
+    MainWindow window;
+    window.openLesson();
+    QCOMPARE(window.tabs()->count(), 3);
+    auto *server = qobject_cast<TcpServerPanel *>(window.panel(0));
+    auto *client = qobject_cast<TcpClientPanel *>(window.panel(1));
+    auto *udp = qobject_cast<UdpPeerPanel *>(window.panel(2));
+    QVERIFY(server && client && udp);
+    QCOMPARE(server->currentSpec().toString(),
+             QStringLiteral("tcp-listen://0.0.0.0:1337?recv=1024"));
+    QCOMPARE(client->currentSpec().toString(), QStringLiteral("tcp://127.0.0.1:1337?recv=1024"));
+    QCOMPARE(udp->currentSpec().toString(), QStringLiteral("udp://0.0.0.0:1337?recv=1024"));
+    // The server was asked to listen (it may fail if 1337 is taken: then it says why).
+    QVERIFY(server->isStarted() || !server->server()->lastError().isEmpty());
+    QVERIFY(!client->isStarted());
+    QVERIFY(!udp->isStarted());
+}
+
+void tst_MainWindow::workspaceRoundTrip()
+{
+    MainWindow first;
+    first.openEndpoint(spec("tcp-listen://127.0.0.1:0?echo&greeting=Hi%0A&recv=1024"), true);
+    first.openEndpoint(spec("tcp://localhost:5555"), false);
+    first.openEndpoint(spec("udp://127.0.0.1:0?to=127.0.0.1:9"), true);
+    first.panel(1)->logView()->setDisplayMode(DisplayMode::Hex);
+    const Workspace saved = first.workspace();
+    QCOMPARE(saved.sessions.size(), 3);
+    QCOMPARE(saved.sessions.at(0).endpoint.toString(),
+             QStringLiteral("tcp-listen://127.0.0.1:0?echo&greeting=Hi%0A&recv=1024"));
+    QVERIFY(saved.sessions.at(0).start);
+    QVERIFY(!saved.sessions.at(1).start);
+    QCOMPARE(saved.sessions.at(1).displayMode, DisplayMode::Hex);
+    QVERIFY(saved.sessions.at(2).start);
+
+    first.shutdownSessions();
+    MainWindow second;
+    second.openWorkspace(saved);
+    const Workspace reopened = second.workspace();
+    QCOMPARE(reopened.sessions.size(), 3);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY2(reopened.sessions.at(i) == saved.sessions.at(i), qPrintable(QString::number(i)));
+}
+
+void tst_MainWindow::closingATabClosesItsSession()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    const quint16 port = server->server()->listenAddress().port;
+    QPointer<TcpServerSession> session = server->server();
+    QMetaObject::invokeMethod(window.tabs(), "tabCloseRequested", Q_ARG(int, 0));
+    QCOMPARE(window.tabs()->count(), 0);
+    QTRY_VERIFY(!session); // the panel and its session are gone, and the port is free
+    TcpServerSession again(9);
+    again.listen(QStringLiteral("127.0.0.1"), port);
+    QVERIFY2(again.isListening(), qPrintable(again.lastError()));
+}
+
+void tst_MainWindow::newSessionActionsHaveShortcuts()
+{
+    MainWindow window;
+    int withShortcut = 0;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text().startsWith(QLatin1String("New ")))
+            withShortcut += action->shortcut().isEmpty() ? 0 : 1;
+    }
+    QCOMPARE(withShortcut, 3);
+}
+
+void tst_MainWindow::commandLineOptions()
+{
+    const CommandLineResult result = parseCommandLine({QStringLiteral("socket-workbench"),
+                                                       QStringLiteral("--record"),
+                                                       QStringLiteral("-"),
+                                                       QStringLiteral("--lesson"),
+                                                       QStringLiteral("--workspace"),
+                                                       QStringLiteral("w.json"),
+                                                       QStringLiteral("tcp://127.0.0.1:1")});
+    QCOMPARE(result.action, CommandLineResult::Action::Run);
+    QCOMPARE(result.commandLine.recordFile, QStringLiteral("-"));
+    QVERIFY(result.commandLine.lesson);
+    QCOMPARE(result.commandLine.workspaceFile, QStringLiteral("w.json"));
+    QCOMPARE(result.commandLine.endpoints.size(), 1);
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
