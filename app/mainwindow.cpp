@@ -37,7 +37,7 @@ constexpr int MaxRecentHosts = 10;
 // Status totals are refreshed at most this often, however fast traffic flows.
 constexpr int StatusRefreshMs = 250;
 // After the last start-up result, let batched log rows reach the view before the grab.
-constexpr int ScreenshotSettleMs = 200;
+constexpr int ScreenshotSettleMs = 300;
 
 QString recentHostsKey()
 {
@@ -77,6 +77,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
     statusBar()->addPermanentWidget(m_statusLabel);
+    statusBar()->setSizeGripEnabled(false); // it would cover the end of the totals
     m_statusTimer.setSingleShot(true);
     m_statusTimer.setInterval(StatusRefreshMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);

@@ -9,9 +9,12 @@
 ConnectionListModel::ConnectionListModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
-    m_timer.setSingleShot(true);
-    m_timer.setInterval(RefreshIntervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &ConnectionListModel::refresh);
+    m_insertTimer.setSingleShot(true);
+    m_insertTimer.setInterval(0);
+    connect(&m_insertTimer, &QTimer::timeout, this, &ConnectionListModel::flush);
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(RefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &ConnectionListModel::refresh);
 }
 
 int ConnectionListModel::rowCount(const QModelIndex &parent) const
@@ -113,8 +116,8 @@ int ConnectionListModel::rowOf(int connectionId) const
 void ConnectionListModel::addConnection(TcpConnection *connection)
 {
     m_pending.push_back(connection);
-    if (!m_timer.isActive())
-        m_timer.start();
+    if (!m_insertTimer.isActive())
+        m_insertTimer.start();
 }
 
 void ConnectionListModel::removeConnection(TcpConnection *connection)
@@ -131,8 +134,8 @@ void ConnectionListModel::removeConnection(TcpConnection *connection)
 void ConnectionListModel::markChanged()
 {
     m_changed = true;
-    if (!m_timer.isActive())
-        m_timer.start();
+    if (!m_refreshTimer.isActive())
+        m_refreshTimer.start();
 }
 
 void ConnectionListModel::flush()

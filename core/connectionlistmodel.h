@@ -9,8 +9,9 @@ class TcpConnection;
 
 // The accepted-connection list of a TCP server: one row per connection (its own socket,
 // returned by accept()), oldest first. Built for a class connecting at once and for
-// floods: new rows are inserted in batches, and counters are refreshed at most every
-// RefreshIntervalMs with one dataChanged() over the changing columns, never per read.
+// floods: the connections accepted in one pass of the event loop are inserted together
+// right after it, and counters are refreshed at most every RefreshIntervalMs with one
+// dataChanged() over the changing columns, never per read.
 class ConnectionListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -55,5 +56,6 @@ private:
     std::vector<TcpConnection *> m_rows;
     std::vector<TcpConnection *> m_pending;
     bool m_changed = false;
-    QTimer m_timer;
+    QTimer m_insertTimer;  // 0 ms: a burst of accepts in one pass is one insert
+    QTimer m_refreshTimer; // RefreshIntervalMs: counters repaint a few times a second
 };

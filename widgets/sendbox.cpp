@@ -313,10 +313,13 @@ void SendBox::validate()
     QList<QTextEdit::ExtraSelection> marks;
     if (result.ok()) {
         const QString shown = displayPayload(result.bytes, DisplayMode::PythonBytes, PreviewChars);
-        m_previewLabel->setText(
-            result.bytes.size() == 1
-                ? tr("1 byte: %1").arg(shown)
-                : tr("%1 bytes: %2").arg(QString::number(result.bytes.size()), shown));
+        if (result.bytes.isEmpty())
+            m_previewLabel->setText(tr("Nothing to send yet: type the message above."));
+        else
+            m_previewLabel->setText(
+                result.bytes.size() == 1
+                    ? tr("1 byte: %1").arg(shown)
+                    : tr("%1 bytes: %2").arg(QString::number(result.bytes.size()), shown));
         m_errorLabel->hide();
         m_previewLabel->show();
     } else {

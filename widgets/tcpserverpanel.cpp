@@ -215,10 +215,13 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     });
     // Rows arrive in batches: select the first connection when nothing is selected, so
     // the instructor can type and send to the first student straight away.
-    connect(m_server->connectionModel(), &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_connectionView->selectionModel()->hasSelection())
-            m_connectionView->selectRow(m_server->connectionModel()->rowCount() - 1);
-    });
+    connect(m_server->connectionModel(),
+            &QAbstractItemModel::rowsInserted,
+            this,
+            [this](const QModelIndex &, int first) {
+                if (!m_connectionView->selectionModel()->hasSelection())
+                    m_connectionView->selectRow(first);
+            });
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateSendTarget();
         updateControls();
