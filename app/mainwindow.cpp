@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -23,6 +24,7 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabBar>
@@ -44,6 +46,11 @@ QString recentHostsKey()
     return QStringLiteral("client/recentHosts");
 }
 
+QString geometryKey()
+{
+    return QStringLiteral("window/geometry");
+}
+
 QString lastWorkspaceKey()
 {
     return QStringLiteral("workspace/last");
@@ -61,6 +68,11 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setWindowTitle(tr("Socket Workbench"));
     resize(1280, 800);
+    // On a projector's 1024x768 the window fits the screen; the offscreen platform's
+    // pretend 800x600 screen must not shrink what --screenshot renders.
+    if (QGuiApplication::platformName() != QLatin1String("offscreen") && screen())
+        resize(size().boundedTo(screen()->availableSize()));
+    restoreGeometry(QSettings().value(geometryKey()).toByteArray());
 
     m_tabs = new QTabWidget(this);
     m_tabs->setTabsClosable(true);
@@ -298,6 +310,12 @@ void MainWindow::shutdownSessions()
 {
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->session()->shutdown();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(geometryKey(), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 Workspace MainWindow::workspace() const

@@ -60,6 +60,9 @@ public:
 
     QString statusSummary() const;
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
     void createActions();
     int addPanel(SessionPanel *panel);

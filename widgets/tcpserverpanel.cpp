@@ -5,6 +5,7 @@
 #include "payloadcodec.h"
 #include "sendbox.h"
 #include "tcpserversession.h"
+#include "trafficlogmodel.h"
 #include "trafficlogview.h"
 
 #include <QApplication>
@@ -170,7 +171,10 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     splitter->addWidget(logView());
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({digit * 72, digit * 100});
+    splitter->setSizes({digit * 72, digit * 110});
+    // The connection number says who, and the list beside it has the peer's address: the
+    // log's width is better spent on the data (it matters most on a 1024x768 projector).
+    logView()->tableView()->hideColumn(TrafficLogModel::Peer);
     splitter->setChildrenCollapsible(false);
     finishLayout(splitter);
 
