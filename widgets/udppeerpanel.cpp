@@ -24,6 +24,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     auto *bindRow = new QHBoxLayout;
     auto *bindLabel = new QLabel(tr("&Bind to"), this);
     m_bindBox = new QComboBox(this);
+    m_bindBox->setObjectName(QStringLiteral("bindBox"));
     m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
     m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
     m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
@@ -38,16 +39,20 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     bindLabel->setBuddy(m_bindBox);
     auto *portLabel = new QLabel(tr("&Port"), this);
     m_portBox = new QSpinBox(this);
+    m_portBox->setObjectName(QStringLiteral("portBox"));
     m_portBox->setRange(0, 65535);
     m_portBox->setValue(1337);
     m_portBox->setSpecialValueText(tr("0 (any free port)"));
     portLabel->setBuddy(m_portBox);
     m_bindButton = new QPushButton(tr("B&ind"), this);
+    m_bindButton->setObjectName(QStringLiteral("bindButton"));
     m_bindButton->setToolTip(tr("sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
                                 "sock.bind((address, port))"));
     m_unbindButton = new QPushButton(tr("&Unbind"), this);
+    m_unbindButton->setObjectName(QStringLiteral("unbindButton"));
     m_unbindButton->setToolTip(tr("sock.close(): the port is free again"));
     m_stateLabel = createStateLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     bindRow->addWidget(bindLabel);
     bindRow->addWidget(m_bindBox, 1);
     bindRow->addWidget(portLabel);
@@ -60,6 +65,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
 
     auto *destinationLabel = new QLabel(tr("Send &to"), this);
     m_destinationEdit = new QLineEdit(this);
+    m_destinationEdit->setObjectName(QStringLiteral("destinationEdit"));
     m_destinationEdit->setPlaceholderText(tr("host:port, e.g. 127.0.0.1:1337"));
     m_destinationEdit->setToolTip(tr("The (host, port) of sock.sendto(data, (host, port)). "
                                      "Double-click a received datagram to reply to its "
@@ -71,6 +77,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     logView()->tableView()->hideColumn(TrafficLogModel::Connection); // UDP has none
 
     m_replyAction = new QAction(tr("&Reply to sender"), this);
+    m_replyAction->setObjectName(QStringLiteral("replyAction"));
     m_replyAction->setToolTip(tr("sock.sendto(data, addr) with the addr recvfrom() returned"));
     logView()->addRowAction(m_replyAction);
     connect(m_replyAction, &QAction::triggered, this, [this] {
