@@ -230,11 +230,15 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         emit titleChanged();
     });
     // Rows arrive in batches: select the first connection when nothing is selected, so
-    // the instructor can type and send to the first student straight away.
-    connect(m_server->connectionModel(), &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_connectionView->selectionModel()->hasSelection())
-            m_connectionView->selectRow(m_server->connectionModel()->rowCount() - 1);
-    });
+    // the instructor can type and send to the first student straight away. The first of
+    // the batch: a class connecting at once must not select whoever came last.
+    connect(m_server->connectionModel(),
+            &QAbstractItemModel::rowsInserted,
+            this,
+            [this](const QModelIndex &, int first) {
+                if (!m_connectionView->selectionModel()->hasSelection())
+                    m_connectionView->selectRow(first);
+            });
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateSendTarget();
         updateControls();
