@@ -410,8 +410,11 @@ void TcpServerPanel::updateSendTarget()
     const int open = m_server->openConnectionCount();
     if (open == 0) {
         sendBox()->setSendingAllowed(false,
-                                     tr("Nobody is connected yet: a client must connect to "
-                                        "this server first."));
+                                     m_server->totalAccepted() == 0
+                                         ? tr("Nobody is connected yet: a client must connect "
+                                              "to this server first.")
+                                         : tr("Every connection is closed: a client must "
+                                              "connect again to receive anything."));
         return;
     }
     if (m_sendToAllBox->isChecked()) {
