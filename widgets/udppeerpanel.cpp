@@ -43,6 +43,8 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     m_portBox->setRange(0, 65535);
     m_portBox->setValue(1337);
     m_portBox->setSpecialValueText(tr("0 (any free port)"));
+    m_portBox->setToolTip(tr("The port of sock.bind((address, port)). 0 lets the system pick "
+                             "any free port; the one it picked is shown once bound."));
     portLabel->setBuddy(m_portBox);
     m_bindButton = new QPushButton(tr("B&ind"), this);
     m_bindButton->setObjectName(QStringLiteral("bindButton"));
@@ -67,9 +69,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     m_destinationEdit = new QLineEdit(this);
     m_destinationEdit->setObjectName(QStringLiteral("destinationEdit"));
     m_destinationEdit->setPlaceholderText(tr("host:port, e.g. 127.0.0.1:1337"));
-    m_destinationEdit->setToolTip(tr("The (host, port) of sock.sendto(data, (host, port)). "
-                                     "Double-click a received datagram to reply to its "
-                                     "sender."));
+    m_destinationEdit->setToolTip(destinationToolTip());
     m_destinationEdit->setClearButtonEnabled(true);
     destinationLabel->setBuddy(m_destinationEdit);
     controlsLayout()->addWidget(createOptionsRow({destinationLabel, m_destinationEdit}));
@@ -181,6 +181,12 @@ void UdpPeerPanel::replyTo(const SocketAddress &sender)
     sendBox()->setFocus();
 }
 
+QString UdpPeerPanel::destinationToolTip()
+{
+    return tr("The (host, port) of sock.sendto(data, (host, port)). Double-click a received "
+              "datagram to reply to its sender.");
+}
+
 void UdpPeerPanel::validateDestination()
 {
     QString error;
@@ -194,7 +200,10 @@ void UdpPeerPanel::validateDestination()
                                          ? QString()
                                          : QStringLiteral("QLineEdit { border: 2px solid "
                                                           "#b00020; }"));
-    if (!destination().isEmpty())
+    // Emptied, the field explains itself again instead of keeping the last mistake.
+    if (destination().isEmpty())
+        m_destinationEdit->setToolTip(destinationToolTip());
+    else
         m_destinationEdit->setToolTip(error.isEmpty() ? tr("sock.sendto(data, (host, port))")
                                                       : error);
     updateControls();

@@ -42,6 +42,7 @@ public:
 
 private:
     void sendDatagram(const QByteArray &bytes);
+    static QString destinationToolTip();
     void validateDestination();
     void updateControls();
 
