@@ -20,10 +20,13 @@ SessionPanel::SessionPanel(Session *session, QWidget *parent)
 {
     m_session->setParent(this);
     m_logView = new TrafficLogView(m_logModel, this);
+    m_logView->setObjectName(QStringLiteral("logView"));
     m_sendBox = new SendBox(this);
+    m_sendBox->setObjectName(QStringLiteral("sendBox"));
     m_controlsLayout = new QVBoxLayout;
     m_controlsLayout->setContentsMargins(0, 0, 0, 0);
     m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
     m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setWordWrap(true);
     m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -55,6 +58,7 @@ QWidget *SessionPanel::createOptionsRow(const QList<QWidget *> &leading)
 
     auto *recvLabel = new QLabel(tr("Each read is recv("), row);
     m_recvSizeBox = new QSpinBox(row);
+    m_recvSizeBox->setObjectName(QStringLiteral("recvSizeBox"));
     m_recvSizeBox->setRange(1, MaxRecvSize);
     m_recvSizeBox->setValue(m_session->recvSize());
     m_recvSizeBox->setAccelerated(true);
@@ -71,6 +75,7 @@ QWidget *SessionPanel::createOptionsRow(const QList<QWidget *> &leading)
     layout->addSpacing(16);
 
     m_echoBox = new QCheckBox(tr("&Echo"), row);
+    m_echoBox->setObjectName(QStringLiteral("echoBox"));
     m_echoBox->setToolTip(tr("Send every received message straight back to where it came "
                              "from: data = con.recv(N); con.send(data)"));
     m_echoBox->setChecked(m_session->echo());

@@ -42,6 +42,7 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     auto *row = new QHBoxLayout;
     auto *hostLabel = new QLabel(tr("&Host"), this);
     m_hostBox = new QComboBox(this);
+    m_hostBox->setObjectName(QStringLiteral("hostBox"));
     m_hostBox->setEditable(true);
     m_hostBox->setInsertPolicy(QComboBox::NoInsert);
     m_hostBox->setMinimumContentsLength(18);
@@ -53,21 +54,26 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     hostLabel->setBuddy(m_hostBox);
     auto *portLabel = new QLabel(tr("&Port"), this);
     m_portBox = new QSpinBox(this);
+    m_portBox->setObjectName(QStringLiteral("portBox"));
     m_portBox->setRange(1, 65535);
     m_portBox->setValue(1337);
     m_portBox->setToolTip(tr("The port the server listens on: the second half of "
                              "sock.connect((SERVER_IP, SERVER_PORT))"));
     portLabel->setBuddy(m_portBox);
     m_connectButton = new QPushButton(tr("&Connect"), this);
+    m_connectButton->setObjectName(QStringLiteral("connectButton"));
     m_connectButton->setDefault(true);
     m_connectButton->setToolTip(tr("sock = socket.socket(); sock.connect((host, port)): the "
                                    "system does the SYN, SYN-ACK, ACK handshake"));
     m_closeButton = new QPushButton(tr("Cl&ose"), this);
+    m_closeButton->setObjectName(QStringLiteral("closeButton"));
     m_closeButton->setToolTip(tr("sock.close(): send what is queued, then FIN"));
     m_abortButton = new QPushButton(tr("&Abort"), this);
+    m_abortButton->setObjectName(QStringLiteral("abortButton"));
     m_abortButton->setToolTip(tr("Close with SO_LINGER 0: the server gets a reset (RST) "
                                  "instead of a FIN"));
     m_halfCloseButton = new QPushButton(tr("&Half-close"), this);
+    m_halfCloseButton->setObjectName(QStringLiteral("halfCloseButton"));
     m_halfCloseButton->setToolTip(tr("sock.shutdown(socket.SHUT_WR): send FIN but keep "
                                      "reading; the server's recv() returns b''"));
     row->addWidget(hostLabel);
@@ -82,7 +88,9 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
 
     auto *stateRow = new QHBoxLayout;
     m_stateLabel = createStateLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_addressLabel = new QLabel(this);
+    m_addressLabel->setObjectName(QStringLiteral("addressLabel"));
     m_addressLabel->setTextFormat(Qt::PlainText);
     m_addressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_addressLabel->setToolTip(tr("The connection's two ends: source IP and port (this side, "

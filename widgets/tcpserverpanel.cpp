@@ -42,12 +42,14 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     auto *bindRow = new QHBoxLayout;
     auto *bindLabel = new QLabel(tr("Listen &on"), this);
     m_bindBox = new QComboBox(this);
+    m_bindBox->setObjectName(QStringLiteral("bindBox"));
     m_bindBox->setToolTip(tr("bind((address, port)): which of this computer's addresses accept "
                              "connections. 0.0.0.0 means all interfaces, as in the lesson."));
     bindLabel->setBuddy(m_bindBox);
     populateBindChoices();
     auto *portLabel = new QLabel(tr("&Port"), this);
     m_portBox = new QSpinBox(this);
+    m_portBox->setObjectName(QStringLiteral("portBox"));
     m_portBox->setRange(0, 65535);
     m_portBox->setValue(1337);
     m_portBox->setSpecialValueText(tr("0 (any free port)"));
@@ -55,12 +57,15 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
                              "the one it picked is shown once listening."));
     portLabel->setBuddy(m_portBox);
     m_listenButton = new QPushButton(tr("&Listen"), this);
+    m_listenButton->setObjectName(QStringLiteral("listenButton"));
     m_listenButton->setDefault(true);
     m_listenButton->setToolTip(tr("bind() + listen(): wait for incoming connections"));
     m_stopButton = new QPushButton(tr("&Stop listening"), this);
+    m_stopButton->setObjectName(QStringLiteral("stopButton"));
     m_stopButton->setToolTip(tr("close() the listening socket only: connections already "
                                 "accepted stay open, since each is a socket of its own"));
     m_stateLabel = createStateLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     bindRow->addWidget(bindLabel);
     bindRow->addWidget(m_bindBox, 1);
     bindRow->addWidget(portLabel);
@@ -76,6 +81,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     auto *reachableLayout = new QHBoxLayout(m_reachableRow);
     reachableLayout->setContentsMargins(0, 0, 0, 0);
     m_reachableLabel = new QLabel(m_reachableRow);
+    m_reachableLabel->setObjectName(QStringLiteral("reachableLabel"));
     m_reachableLabel->setTextFormat(Qt::PlainText);
     m_reachableLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QFont big = m_reachableLabel->font();
@@ -83,6 +89,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     big.setBold(true);
     m_reachableLabel->setFont(big);
     auto *copyButton = new QPushButton(tr("Copy"), m_reachableRow);
+    copyButton->setObjectName(QStringLiteral("copyAddressesButton"));
     copyButton->setToolTip(tr("Copy these addresses to the clipboard"));
     connect(copyButton, &QPushButton::clicked, this, [this] {
         QApplication::clipboard()->setText(m_reachableLabel->property("addresses").toString());
@@ -94,6 +101,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     // Row 3: options.
     auto *greetingLabel = new QLabel(tr("&Greeting"), this);
     m_greetingEdit = new QLineEdit(this);
+    m_greetingEdit->setObjectName(QStringLiteral("greetingEdit"));
     m_greetingEdit->setPlaceholderText(tr("sent to each connection when accepted, e.g. Hi!\\n"));
     m_greetingEdit->setToolTip(tr("con.send(greeting) right after accept(). Escapes work: \\n "
                                   "\\r \\t \\\\ \\xHH"));
@@ -116,6 +124,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     auto *connectionsLayout = new QVBoxLayout(connectionsBox);
     connectionsLayout->setContentsMargins(0, 0, 0, 0);
     m_connectionView = new QTableView(connectionsBox);
+    m_connectionView->setObjectName(QStringLiteral("connectionView"));
     m_connectionView->setModel(m_server->connectionModel());
     m_connectionView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_connectionView->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -135,19 +144,25 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 8);
     m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 8);
     auto *connectionsTitle = new QLabel(this);
+    connectionsTitle->setObjectName(QStringLiteral("connectionsTitle"));
     connectionsTitle->setTextFormat(Qt::PlainText);
     auto *buttons = new QHBoxLayout;
     m_closeButton = new QPushButton(tr("Close"), connectionsBox);
+    m_closeButton->setObjectName(QStringLiteral("closeButton"));
     m_closeButton->setToolTip(tr("con.close(): send what is queued, then FIN"));
     m_abortButton = new QPushButton(tr("Abort"), connectionsBox);
+    m_abortButton->setObjectName(QStringLiteral("abortButton"));
     m_abortButton->setToolTip(tr("Close with SO_LINGER 0: the peer gets a reset (RST) and "
                                  "ConnectionResetError"));
     m_halfCloseButton = new QPushButton(tr("Half-close"), connectionsBox);
+    m_halfCloseButton->setObjectName(QStringLiteral("halfCloseButton"));
     m_halfCloseButton->setToolTip(tr("con.shutdown(socket.SHUT_WR): send FIN but keep "
                                      "reading; the peer's recv() returns b''"));
     m_removeClosedButton = new QPushButton(tr("Remove closed"), connectionsBox);
+    m_removeClosedButton->setObjectName(QStringLiteral("removeClosedButton"));
     m_removeClosedButton->setToolTip(tr("Take closed connections off the list"));
     m_sendToAllBox = new QCheckBox(tr("Send to &all"), connectionsBox);
+    m_sendToAllBox->setObjectName(QStringLiteral("sendToAllBox"));
     m_sendToAllBox->setToolTip(tr("The send box sends to every open connection: one send() "
                                   "per connection socket"));
     buttons->addWidget(m_closeButton);
@@ -160,6 +175,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     connectionsLayout->addWidget(m_sendToAllBox);
 
     m_logFilterBox = new QComboBox(this);
+    m_logFilterBox->setObjectName(QStringLiteral("logFilterBox"));
     m_logFilterBox->addItem(tr("All connections"));
     m_logFilterBox->addItem(tr("Selected connections"));
     m_logFilterBox->setToolTip(tr("Show the traffic of every connection, or only of those "
@@ -218,7 +234,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         emit titleChanged();
     });
     // Rows arrive in batches: select the first connection when nothing is selected, so
-    // the instructor can type and send to the first student straight away.
+    // the instructor can type and send to the first student straight away. The first of
+    // the batch: a class connecting at once must not select whoever came last.
     connect(m_server->connectionModel(),
             &QAbstractItemModel::rowsInserted,
             this,
@@ -414,8 +431,11 @@ void TcpServerPanel::updateSendTarget()
     const int open = m_server->openConnectionCount();
     if (open == 0) {
         sendBox()->setSendingAllowed(false,
-                                     tr("Nobody is connected yet: a client must connect to "
-                                        "this server first."));
+                                     m_server->totalAccepted() == 0
+                                         ? tr("Nobody is connected yet: a client must connect "
+                                              "to this server first.")
+                                         : tr("Every connection is closed: a client must "
+                                              "connect again to receive anything."));
         return;
     }
     if (m_sendToAllBox->isChecked()) {

@@ -24,6 +24,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     auto *bindRow = new QHBoxLayout;
     auto *bindLabel = new QLabel(tr("&Bind to"), this);
     m_bindBox = new QComboBox(this);
+    m_bindBox->setObjectName(QStringLiteral("bindBox"));
     m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
     m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
     m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
@@ -38,16 +39,22 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     bindLabel->setBuddy(m_bindBox);
     auto *portLabel = new QLabel(tr("&Port"), this);
     m_portBox = new QSpinBox(this);
+    m_portBox->setObjectName(QStringLiteral("portBox"));
     m_portBox->setRange(0, 65535);
     m_portBox->setValue(1337);
     m_portBox->setSpecialValueText(tr("0 (any free port)"));
+    m_portBox->setToolTip(tr("The port of sock.bind((address, port)). 0 lets the system pick "
+                             "any free port; the one it picked is shown once bound."));
     portLabel->setBuddy(m_portBox);
     m_bindButton = new QPushButton(tr("B&ind"), this);
+    m_bindButton->setObjectName(QStringLiteral("bindButton"));
     m_bindButton->setToolTip(tr("sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
                                 "sock.bind((address, port))"));
     m_unbindButton = new QPushButton(tr("&Unbind"), this);
+    m_unbindButton->setObjectName(QStringLiteral("unbindButton"));
     m_unbindButton->setToolTip(tr("sock.close(): the port is free again"));
     m_stateLabel = createStateLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     bindRow->addWidget(bindLabel);
     bindRow->addWidget(m_bindBox, 1);
     bindRow->addWidget(portLabel);
@@ -60,10 +67,9 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
 
     auto *destinationLabel = new QLabel(tr("Send &to"), this);
     m_destinationEdit = new QLineEdit(this);
+    m_destinationEdit->setObjectName(QStringLiteral("destinationEdit"));
     m_destinationEdit->setPlaceholderText(tr("host:port, e.g. 127.0.0.1:1337"));
-    m_destinationEdit->setToolTip(tr("The (host, port) of sock.sendto(data, (host, port)). "
-                                     "Double-click a received datagram to reply to its "
-                                     "sender."));
+    m_destinationEdit->setToolTip(destinationToolTip());
     m_destinationEdit->setClearButtonEnabled(true);
     destinationLabel->setBuddy(m_destinationEdit);
     controlsLayout()->addWidget(createOptionsRow({destinationLabel, m_destinationEdit}));
@@ -71,6 +77,7 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     logView()->tableView()->hideColumn(TrafficLogModel::Connection); // UDP has none
 
     m_replyAction = new QAction(tr("&Reply to sender"), this);
+    m_replyAction->setObjectName(QStringLiteral("replyAction"));
     m_replyAction->setToolTip(tr("sock.sendto(data, addr) with the addr recvfrom() returned"));
     logView()->addRowAction(m_replyAction);
     connect(m_replyAction, &QAction::triggered, this, [this] {
@@ -193,6 +200,12 @@ void UdpPeerPanel::replyTo(const SocketAddress &sender)
     sendBox()->setFocus();
 }
 
+QString UdpPeerPanel::destinationToolTip()
+{
+    return tr("The (host, port) of sock.sendto(data, (host, port)). Double-click a received "
+              "datagram to reply to its sender.");
+}
+
 void UdpPeerPanel::validateDestination()
 {
     QString error;
@@ -206,7 +219,10 @@ void UdpPeerPanel::validateDestination()
                                          ? QString()
                                          : QStringLiteral("QLineEdit { border: 2px solid "
                                                           "#b00020; }"));
-    if (!destination().isEmpty())
+    // Emptied, the field explains itself again instead of keeping the last mistake.
+    if (destination().isEmpty())
+        m_destinationEdit->setToolTip(destinationToolTip());
+    else
         m_destinationEdit->setToolTip(error.isEmpty() ? tr("sock.sendto(data, (host, port))")
                                                       : error);
     updateControls();

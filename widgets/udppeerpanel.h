@@ -44,6 +44,7 @@ public:
 
 private:
     void sendDatagram(const QByteArray &bytes);
+    static QString destinationToolTip();
     void validateDestination();
     void updateControls();
 
