@@ -246,15 +246,9 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateSendTarget();
         updateControls();
-        if (m_logFilterBox->currentIndex() == 1) {
-            const QList<int> ids = selectedConnectionIds();
-            logView()->setConnectionFilter(QSet<int>(ids.begin(), ids.end()));
-        }
+        applyLogFilter();
     });
-    connect(m_logFilterBox, &QComboBox::currentIndexChanged, this, [this](int index) {
-        const QList<int> ids = index == 1 ? selectedConnectionIds() : QList<int>();
-        logView()->setConnectionFilter(QSet<int>(ids.begin(), ids.end()));
-    });
+    connect(m_logFilterBox, &QComboBox::currentIndexChanged, this, &TcpServerPanel::applyLogFilter);
     connect(sendBox(), &SendBox::sendRequested, this, &TcpServerPanel::sendBytes);
 
     updateControls();
@@ -350,6 +344,21 @@ QList<int> TcpServerPanel::selectedConnectionIds() const
         ids.append(row.data(ConnectionListModel::ConnectionIdRole).toInt());
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+void TcpServerPanel::applyLogFilter()
+{
+    if (m_logFilterBox->currentIndex() == 0) {
+        logView()->setConnectionFilter({});
+        return;
+    }
+    const QList<int> ids = selectedConnectionIds();
+    QSet<int> shown(ids.begin(), ids.end());
+    // "Selected connections" with none selected shows none (an empty set would mean all);
+    // no connection has the id -1.
+    if (shown.isEmpty())
+        shown.insert(-1);
+    logView()->setConnectionFilter(shown);
 }
 
 void TcpServerPanel::forSelected(void (TcpServerSession::*action)(int))

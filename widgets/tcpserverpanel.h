@@ -44,6 +44,7 @@ private:
     void updateControls();
     void updateReachableLine();
     void updateSendTarget();
+    void applyLogFilter();
     void sendBytes(const QByteArray &bytes);
     void forSelected(void (TcpServerSession::*action)(int));
 

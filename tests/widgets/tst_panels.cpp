@@ -669,6 +669,10 @@ void tst_Panels::selectedConnectionsFilterShowsOnlyTheirRows()
     QCOMPARE(shown->rowCount(), rowsOf(secondId));
     QCOMPARE(logTexts(shown, EventType::Received), QStringList{QStringLiteral("b'from second'")});
 
+    // None selected: "Selected connections" shows none, not all.
+    server.connectionView()->clearSelection();
+    QCOMPARE(shown->rowCount(), 0);
+
     filterBox->setCurrentIndex(filterBox->findText(QStringLiteral("All connections")));
     QCOMPARE(shown->rowCount(), log->rowCount());
 }

@@ -19,7 +19,6 @@
 #include <QTimer>
 #include <QToolTip>
 
-
 namespace {
 
 const SocketAddress serverAddress{QHostAddress(QStringLiteral("127.0.0.1")), 1337};
