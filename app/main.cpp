@@ -49,6 +49,12 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // From here on SIGINT and SIGTERM end the app cleanly, also while the window is still
+    // being built (seconds on a loaded machine): a signal that comes that early waits in
+    // the watcher's pipe until the event loop runs. Before the record file exists, so that
+    // a record file means a clean exit.
+    TerminationWatcher::catchSignals();
+
     // An unwritable record file is a bad command line too: nothing starts.
     TrafficRecorder recorder;
     const CommandLine &commandLine = parsed.commandLine;
