@@ -51,6 +51,12 @@ int main(int argc, char *argv[])
         break;
     }
 
+    // From here on SIGINT and SIGTERM end the app cleanly, also while the window is still
+    // being built (seconds on a loaded machine): a signal that comes that early waits in
+    // the watcher's pipe until the event loop runs. Before the record file exists, so that
+    // a record file means a clean exit.
+    TerminationWatcher::catchSignals();
+
     // A workspace that cannot be used is a bad command line: nothing starts, and the file
     // is left as it is.
     std::optional<Workspace> workspace;

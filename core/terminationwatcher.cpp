@@ -26,34 +26,30 @@ TerminationWatcher::TerminationWatcher(QObject *parent)
     : QObject(parent)
 {}
 
-TerminationWatcher::~TerminationWatcher()
-{
-    if (signalPipe[0] < 0)
-        return;
-    struct sigaction action = {};
-    action.sa_handler = SIG_DFL;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
-    m_notifier.reset();
-    ::close(signalPipe[0]);
-    ::close(signalPipe[1]);
-    signalPipe[0] = signalPipe[1] = -1;
-}
+TerminationWatcher::~TerminationWatcher() = default;
 
-bool TerminationWatcher::install()
+bool TerminationWatcher::catchSignals()
 {
-    Q_ASSERT(signalPipe[0] < 0);
+    if (signalPipe[0] >= 0)
+        return true;
     if (::pipe2(signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
         return false;
-    m_notifier = std::make_unique<QSocketNotifier>(signalPipe[0], QSocketNotifier::Read);
-    connect(m_notifier.get(), &QSocketNotifier::activated, this, &TerminationWatcher::readSignals);
-
     struct sigaction action = {};
     action.sa_handler = writeSignalNumber;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    return true;
+}
+
+bool TerminationWatcher::install()
+{
+    Q_ASSERT(!m_notifier);
+    if (!catchSignals())
+        return false;
+    m_notifier = std::make_unique<QSocketNotifier>(signalPipe[0], QSocketNotifier::Read);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, &TerminationWatcher::readSignals);
     return true;
 }
 

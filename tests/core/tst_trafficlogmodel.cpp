@@ -5,7 +5,6 @@
 #include <QSignalSpy>
 #include <QTest>
 
-
 namespace {
 
 const SocketAddress serverAddress{QHostAddress(QStringLiteral("127.0.0.1")), 1337};
