@@ -352,6 +352,17 @@ int SocketHandle::kernelSendQueue() const
     return bytes;
 }
 
+int SocketHandle::waitingConnections() const
+{
+    // For a socket in LISTEN state, Linux reports its accept queue's length in
+    // tcpi_unacked (and the queue's limit in tcpi_sacked).
+    tcp_info info{};
+    socklen_t length = sizeof(info);
+    if (m_descriptor < 0 || ::getsockopt(m_descriptor, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return -1;
+    return int(info.tcpi_unacked);
+}
+
 bool SocketHandle::setReceiveBufferSize(int bytes)
 {
     // SO_RCVBUFFORCE passes net.core.rmem_max when we may (root); else the capped one.

@@ -67,6 +67,10 @@ public:
     int kernelReceiveQueue() const;
     int kernelSendQueue() const;
     bool setReceiveBufferSize(int bytes);
+    // A listening socket's connections waiting in the kernel's backlog: their handshake
+    // is done and their connect() has returned, but nobody called accept() yet. -1 when
+    // unknown.
+    int waitingConnections() const;
 
     void setReadNotificationEnabled(bool enabled);
     void setWriteNotificationEnabled(bool enabled);

@@ -15,6 +15,7 @@ namespace {
 // once must not keep the window from repainting.
 constexpr int MaxAcceptsPerWakeup = 128;
 constexpr int AcceptRetryMs = 500;
+constexpr int BacklogPollMs = 200;
 
 } // namespace
 
@@ -26,6 +27,8 @@ TcpServerSession::TcpServerSession(int id, QObject *parent)
         if (m_listener)
             m_listener->setReadNotificationEnabled(true);
     });
+    m_backlogTimer.setInterval(BacklogPollMs);
+    connect(&m_backlogTimer, &QTimer::timeout, this, &TcpServerSession::watchBacklog);
 }
 
 TcpServerSession::~TcpServerSession()
@@ -138,6 +141,7 @@ void TcpServerSession::stopListening()
         m_lookupId = -1;
     }
     m_acceptRetryTimer.stop();
+    m_backlogTimer.stop();
     if (!m_listener) {
         if (m_listenState != ListenState::NotListening)
             setListenState(ListenState::NotListening);
@@ -147,6 +151,7 @@ void TcpServerSession::stopListening()
     m_listener->disconnect(this);
     m_listener.release()->deleteLater(); // this may run inside its readyRead
     setListenState(ListenState::NotListening);
+    updateWaiting();
     TrafficEvent event = makeEvent(EventType::Stopped);
     event.local = m_listenAddress;
     event.message = tr("stopped listening: the listening socket is closed; accepted "
@@ -156,27 +161,103 @@ void TcpServerSession::stopListening()
 
 void TcpServerSession::acceptIncoming()
 {
+    if (!m_acceptAutomatically) {
+        // Someone is waiting: count them instead of accepting.
+        m_listener->setReadNotificationEnabled(false);
+        m_backlogTimer.start();
+        updateWaiting();
+        return;
+    }
     QPointer<TcpServerSession> guard(this);
     for (int i = 0; i < MaxAcceptsPerWakeup && guard && m_listener; ++i) {
+        if (!acceptOne())
+            return;
+    }
+}
+
+bool TcpServerSession::acceptOne()
+{
+    while (m_listener) {
         SocketAddress peer;
         std::unique_ptr<SocketHandle> socket = m_listener->accept(&peer);
         if (socket) {
             adoptConnection(std::move(socket), peer);
-            continue;
+            return true;
         }
         if (m_listener->wouldBlock())
-            return;
+            return false;
         const int error = m_listener->errorCode();
         if (error == ECONNABORTED || error == EPROTO)
             continue; // the client gave up while waiting in the backlog
         // Out of descriptors or memory: the connection stays in the backlog, and the
         // listener would be readable again at once. Pause, say so, retry.
         m_listener->setReadNotificationEnabled(false);
-        m_acceptRetryTimer.start(AcceptRetryMs);
+        if (m_acceptAutomatically)
+            m_acceptRetryTimer.start(AcceptRetryMs);
         reportError(describeSocketError(error, SocketOperation::Accept, m_listenAddress),
                     m_listenAddress);
-        return;
+        return false;
     }
+    return false;
+}
+
+void TcpServerSession::setAcceptAutomatically(bool automatic)
+{
+    if (m_acceptAutomatically == automatic)
+        return;
+    m_acceptAutomatically = automatic;
+    if (!m_listener)
+        return;
+    if (automatic) {
+        // Whoever waited is accepted now, as a listening program would.
+        m_backlogTimer.stop();
+        m_listener->setReadNotificationEnabled(true);
+        acceptIncoming();
+        updateWaiting();
+    } else {
+        watchBacklog();
+    }
+}
+
+bool TcpServerSession::acceptNext()
+{
+    const bool accepted = acceptOne();
+    updateWaiting();
+    return accepted;
+}
+
+int TcpServerSession::acceptAll()
+{
+    QPointer<TcpServerSession> guard(this);
+    int accepted = 0;
+    while (guard && acceptOne())
+        ++accepted;
+    if (guard)
+        updateWaiting();
+    return accepted;
+}
+
+void TcpServerSession::watchBacklog()
+{
+    updateWaiting();
+    if (!m_listener || m_acceptAutomatically)
+        return;
+    if (m_waiting > 0) {
+        m_backlogTimer.start();
+    } else {
+        // Nobody waits: readiness tells when the next one comes, at no cost meanwhile.
+        m_backlogTimer.stop();
+        m_listener->setReadNotificationEnabled(true);
+    }
+}
+
+void TcpServerSession::updateWaiting()
+{
+    const int waiting = m_listener ? qMax(0, m_listener->waitingConnections()) : 0;
+    if (waiting == m_waiting)
+        return;
+    m_waiting = waiting;
+    emit waitingConnectionsChanged(waiting);
 }
 
 void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,

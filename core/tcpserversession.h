@@ -52,6 +52,18 @@ public:
     // Closed connections stay listed up to this many; the oldest closed go first.
     void setClosedConnectionLimit(int limit);
 
+    // The lesson's accept() as a step of its own. With automatic accept off, clients
+    // complete the handshake and wait in the kernel's backlog (their connect() has
+    // returned) until acceptNext() or acceptAll().
+    bool acceptsAutomatically() const { return m_acceptAutomatically; }
+    void setAcceptAutomatically(bool automatic);
+    // Connections waiting in the backlog (kept up to date while automatic accept is off).
+    int waitingConnections() const { return m_waiting; }
+    // One accept(); false when nobody is waiting.
+    bool acceptNext();
+    // accept() until nobody is waiting; the number accepted.
+    int acceptAll();
+
     // bind() + listen() on host (an address or a name) and port (0 = any free port).
     void listen(const QString &host, quint16 port);
     void stopListening();
@@ -70,6 +82,7 @@ public:
 
 signals:
     void listenStateChanged(ListenState state);
+    void waitingConnectionsChanged(int count);
     void connectionAccepted(TcpConnection *connection);
     // A connection changed state (closed, half-closed, ...).
     void connectionChanged(TcpConnection *connection);
@@ -77,6 +90,10 @@ signals:
 private:
     void listenOn(const SocketAddress &address);
     void acceptIncoming();
+    // accept() one waiting connection; false when none is waiting or accept() failed.
+    bool acceptOne();
+    void watchBacklog();
+    void updateWaiting();
     void adoptConnection(std::unique_ptr<SocketHandle> socket, const SocketAddress &peer);
     void handleConnectionState(TcpConnection *connection, ConnectionState state);
     void trimClosedConnections();
@@ -89,6 +106,12 @@ private:
     std::unique_ptr<SocketHandle> m_listener;
     int m_lookupId = -1;
     QTimer m_acceptRetryTimer; // after EMFILE: retry instead of spinning on readiness
+    // With automatic accept off, the listener stays readable while anyone waits, so its
+    // notifier is switched off and the backlog is looked at on this timer instead; it runs
+    // only while someone waits.
+    QTimer m_backlogTimer;
+    bool m_acceptAutomatically = true;
+    int m_waiting = 0;
 
     ConnectionListModel m_model;
     QHash<int, TcpConnection *> m_connections; // by id; children of this session

@@ -4,6 +4,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QNetworkInterface>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
@@ -35,6 +36,8 @@ private slots:
     void connectionModelFollowsConnections();
     void pausedReadingLeavesDataInTheKernel();
     void echoToAPeerThatDoesNotReadIsBounded();
+    void manualAcceptLeavesClientsInTheBacklog();
+    void manualAcceptFromPythonClients();
 
 private:
     struct Pair
@@ -498,6 +501,70 @@ void tst_TcpSessions::echoToAPeerThatDoesNotReadIsBounded()
                               payload.size(),
                               30000);
     QVERIFY(pair.clientEvents->bytes(EventType::Received) == payload);
+}
+
+void tst_TcpSessions::manualAcceptLeavesClientsInTheBacklog()
+{
+    TcpServerSession server(1);
+    EventCollector serverEvents(&server);
+    QSignalSpy waiting(&server, &TcpServerSession::waitingConnectionsChanged);
+    server.setAcceptAutomatically(false);
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    std::vector<std::unique_ptr<TcpClientSession>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<TcpClientSession>(10 + i));
+        clients.back()->connectToHost(QStringLiteral("127.0.0.1"), server.listenAddress().port);
+    }
+    // The kernel did the handshake: every client is connected, yet nothing was accepted.
+    for (const auto &client : clients)
+        QTRY_COMPARE(client->state(), ConnectionState::Connected);
+    QTRY_COMPARE(server.waitingConnections(), 3);
+    QVERIFY(!serverEvents.has(EventType::Accepted));
+    QCOMPARE(server.connectionCount(), 0);
+    QCOMPARE(waiting.last().first().toInt(), 3);
+
+    QVERIFY(server.acceptNext());
+    QCOMPARE(serverEvents.count(EventType::Accepted), 1);
+    QCOMPARE(server.waitingConnections(), 2);
+    QCOMPARE(server.acceptAll(), 2);
+    QCOMPARE(serverEvents.count(EventType::Accepted), 3);
+    QCOMPARE(server.waitingConnections(), 0);
+    QVERIFY(!server.acceptNext());
+
+    // Back to automatic: the next client is accepted as it comes.
+    server.setAcceptAutomatically(true);
+    TcpClientSession late(20);
+    late.connectToHost(QStringLiteral("127.0.0.1"), server.listenAddress().port);
+    QTRY_COMPARE(serverEvents.count(EventType::Accepted), 4);
+}
+
+void tst_TcpSessions::manualAcceptFromPythonClients()
+{
+    TcpServerSession server(1);
+    EventCollector serverEvents(&server);
+    server.setAcceptAutomatically(false);
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    // The lesson's clients: connect() returns before the server calls accept().
+    QProcess python;
+    python.start(QStringLiteral("python3"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import socket, sys\n"
+                                 "socks = [socket.create_connection(('127.0.0.1', %1), timeout=10)"
+                                 " for _ in range(2)]\n"
+                                 "print('connected', flush=True)\n"
+                                 "sys.stdin.readline()\n")
+                      .arg(server.listenAddress().port)});
+    QVERIFY(python.waitForStarted());
+    QByteArray output;
+    QTRY_VERIFY2_WITH_TIMEOUT((output += python.readAllStandardOutput()).contains("connected"),
+                              python.readAllStandardError().constData(),
+                              20000);
+    QTRY_COMPARE(server.waitingConnections(), 2);
+    QVERIFY(!serverEvents.has(EventType::Accepted));
+    QCOMPARE(server.acceptAll(), 2);
+    QCOMPARE(serverEvents.count(EventType::Accepted), 2);
+    python.write("\n");
+    QVERIFY(python.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(tst_TcpSessions)
