@@ -76,6 +76,8 @@ QString TcpConnection::stateText() const
         return tr("Reset by peer");
     case CloseReason::AbortedByLocal:
         return tr("Aborted (RST sent)");
+    case CloseReason::Lost:
+        return tr("Connection lost");
     case CloseReason::ClosedByLocal:
     case CloseReason::None:
         break;
@@ -162,12 +164,17 @@ void TcpConnection::writePending()
     }
     m_writing = false;
     m_socket->setWriteNotificationEnabled(false);
-    if (m_shutdownPending)
+    if (m_shutdownPending) {
         shutdownWriteNow();
-    if (m_closePending)
-        finish(CloseReason::ClosedByLocal);
-    else if (m_peerFinished && m_state != ConnectionState::Closed)
+        if (!guard)
+            return;
+    }
+    if (m_closePending) {
+        if (drainBeforeClose())
+            finish(CloseReason::ClosedByLocal);
+    } else if (m_peerFinished && m_state != ConnectionState::Closed) {
         finish(CloseReason::ClosedByPeer);
+    }
 }
 
 void TcpConnection::readIncoming()
@@ -225,7 +232,8 @@ void TcpConnection::handlePeerFinished()
         finish(CloseReason::ClosedByPeer);
     } else {
         setState(ConnectionState::Closing);
-        writePending();
+        if (guard)
+            writePending();
     }
 }
 
@@ -246,7 +254,7 @@ void TcpConnection::handleFailure(int errorCode, bool whileSending)
     if (!guard || m_state == ConnectionState::Closed)
         return;
     m_socket->close();
-    finish(reset ? CloseReason::ResetByPeer : CloseReason::ClosedByPeer);
+    finish(reset ? CloseReason::ResetByPeer : CloseReason::Lost);
 }
 
 void TcpConnection::close()
@@ -255,11 +263,14 @@ void TcpConnection::close()
         return;
     m_closePending = true;
     if (m_writeQueue.empty()) {
-        finish(CloseReason::ClosedByLocal);
+        if (drainBeforeClose())
+            finish(CloseReason::ClosedByLocal);
         return;
     }
+    QPointer<TcpConnection> guard(this);
     setState(ConnectionState::Closing);
-    writePending();
+    if (guard)
+        writePending();
 }
 
 void TcpConnection::abort()
@@ -324,10 +335,40 @@ void TcpConnection::updateReadNotification()
     m_socket->setReadNotificationEnabled(wanted);
 }
 
+bool TcpConnection::drainBeforeClose()
+{
+    // Bounded: a peer that keeps flooding must not keep the close from happening.
+    constexpr qint64 MaxDrainBytes = 16 * 1024 * 1024;
+    QPointer<TcpConnection> guard(this);
+    qint64 drained = 0;
+    while (guard && m_socket->isOpen() && !m_peerFinished && drained < MaxDrainBytes) {
+        char *buffer = receiveScratchBuffer(m_recvSize);
+        const qint64 received = m_socket->receive(buffer, m_recvSize);
+        if (received <= 0) {
+            if (received == 0) {
+                m_peerFinished = true;
+                emit eventOccurred(makeEvent(EventType::Eof));
+            }
+            break;
+        }
+        drained += received;
+        ++m_reads;
+        m_bytesReceived += received;
+        TrafficEvent event = makeEvent(EventType::Received);
+        event.payload = QByteArray(buffer, received);
+        emit eventOccurred(event);
+    }
+    return guard && m_state != ConnectionState::Closed;
+}
+
 void TcpConnection::finish(CloseReason reason)
 {
     if (m_state == ConnectionState::Closed)
         return;
+    // Whatever is still unread when a local close happens makes Linux answer with an RST:
+    // say so rather than report a clean close the peer never saw.
+    const bool unreadData = reason == CloseReason::ClosedByLocal && m_socket->isOpen()
+                            && m_socket->kernelReceiveQueue() > 0;
     m_closeReason = reason;
     if (reason != CloseReason::AbortedByLocal)
         m_socket->close();
@@ -335,10 +376,14 @@ void TcpConnection::finish(CloseReason reason)
     m_pendingWriteBytes = 0;
     m_state = ConnectionState::Closed;
     TrafficEvent event = makeEvent(EventType::Closed);
-    event.closedBy = (reason == CloseReason::ClosedByLocal || reason == CloseReason::AbortedByLocal)
+    // A lost connection was ended by our own stack giving up: "local" in the record; the
+    // error event before it says why.
+    event.closedBy = (reason == CloseReason::ClosedByLocal || reason == CloseReason::AbortedByLocal
+                      || reason == CloseReason::Lost)
                          ? ClosedBy::Local
                          : ClosedBy::Peer;
-    event.reset = reason == CloseReason::AbortedByLocal || reason == CloseReason::ResetByPeer;
+    event.reset = reason == CloseReason::AbortedByLocal || reason == CloseReason::ResetByPeer
+                  || unreadData;
     QPointer<TcpConnection> guard(this);
     emit eventOccurred(event);
     if (guard)

@@ -27,6 +27,7 @@ enum class CloseReason : quint8 {
     ClosedByPeer,   // the peer's FIN, then ours
     AbortedByLocal, // abort(): RST
     ResetByPeer,    // ECONNRESET / EPIPE
+    Lost,           // our own stack gave up (timeout, unreachable): nobody closed it
 };
 
 // One connected TCP socket: a client's once connect() succeeded, or one returned by a
@@ -105,6 +106,10 @@ private:
     void handleFailure(int errorCode, bool whileSending);
     void shutdownWriteNow();
     void finish(CloseReason reason);
+    // Reads what is already in the kernel's receive queue before a local close, so that
+    // it is reported, and so that close() sends a FIN rather than the RST Linux sends for
+    // a socket closed with unread data. False when this was deleted meanwhile.
+    bool drainBeforeClose();
     void updateReadNotification();
     void setState(ConnectionState state);
 

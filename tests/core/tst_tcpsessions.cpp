@@ -37,6 +37,7 @@ private slots:
     void pausedReadingLeavesDataInTheKernel();
     void echoToAPeerThatDoesNotReadIsBounded();
     void manualAcceptLeavesClientsInTheBacklog();
+    void closeReportsUnreadDataAndSendsAFin();
     void manualAcceptFromPythonClients();
 
 private:
@@ -565,6 +566,25 @@ void tst_TcpSessions::manualAcceptFromPythonClients()
     QCOMPARE(serverEvents.count(EventType::Accepted), 2);
     python.write("\n");
     QVERIFY(python.waitForFinished(10000));
+}
+
+void tst_TcpSessions::closeReportsUnreadDataAndSendsAFin()
+{
+    // Linux answers a close() with unread data by an RST. Close reads it first: the data
+    // is reported, and the peer sees a clean FIN.
+    Pair pair;
+    QVERIFY(connectPair(pair));
+    pair.server->setReadingPaused(1, true);
+    QVERIFY(pair.client->send("not read yet"));
+    QTRY_COMPARE(pair.server->connection(1)->kernelReceiveQueue(), 12);
+    pair.server->closeConnection(1);
+    QCOMPARE(pair.serverEvents->bytes(EventType::Received), QByteArray("not read yet"));
+    const TrafficEvent closed = pair.serverEvents->ofType(EventType::Closed).first();
+    QCOMPARE(closed.closedBy, ClosedBy::Local);
+    QVERIFY(!closed.reset);
+    QTRY_VERIFY(pair.clientEvents->has(EventType::Closed));
+    QVERIFY(pair.clientEvents->has(EventType::Eof));
+    QVERIFY(!pair.clientEvents->ofType(EventType::Closed).first().reset);
 }
 
 QTEST_GUILESS_MAIN(tst_TcpSessions)
