@@ -19,6 +19,7 @@ QString operationName(SocketOperation operation)
     case SocketOperation::Create:
         return QStringLiteral("socket()");
     case SocketOperation::Bind:
+    case SocketOperation::BindDatagram:
         return QStringLiteral("bind()");
     case SocketOperation::Listen:
         return QStringLiteral("listen()");
@@ -44,6 +45,12 @@ QString describeSocketError(int errorCode, SocketOperation operation, const Sock
 
     switch (errorCode) {
     case EADDRINUSE:
+        if (operation == SocketOperation::BindDatagram) {
+            return SocketError::tr("port %1 on %2 is already in use: another program or another "
+                                   "tab has a UDP socket bound there. Close it, or choose "
+                                   "another port (0 picks any free port).")
+                .arg(port, host);
+        }
         if (operation == SocketOperation::Bind || operation == SocketOperation::Listen) {
             return SocketError::tr(
                        "port %1 on %2 is already in use: another program or another tab is "
@@ -57,6 +64,11 @@ QString describeSocketError(int errorCode, SocketOperation operation, const Sock
             "in a short time. Wait a minute and try again.");
     case EACCES:
     case EPERM:
+        if (operation == SocketOperation::BindDatagram && address.port != 0 && address.port < 1024) {
+            return SocketError::tr("could not bind to port %1: permission denied. Ports below "
+                                   "1024 need administrator rights; try 8080.")
+                .arg(port);
+        }
         if (operation == SocketOperation::Bind && address.port != 0 && address.port < 1024) {
             return SocketError::tr(
                        "could not listen on port %1: permission denied. Ports below 1024 need "

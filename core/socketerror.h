@@ -8,7 +8,16 @@
 
 // What a socket call was doing when it failed: the same errno means different things
 // to a student after bind() and after connect().
-enum class SocketOperation { Create, Bind, Listen, Accept, Connect, Send, Receive };
+enum class SocketOperation {
+    Create,
+    Bind,         // a TCP socket's bind(), before listen()
+    BindDatagram, // a UDP socket's bind(): nothing "listens", and there is no TIME_WAIT
+    Listen,
+    Accept,
+    Connect,
+    Send,
+    Receive
+};
 
 // An errno in words a student understands: what happened first, with the address,
 // then the likely cause and what to try. "connection refused: nothing is listening on

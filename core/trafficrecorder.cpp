@@ -3,13 +3,18 @@
 #include "recordformat.h"
 #include "trafficevent.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QSocketNotifier>
 
 #include <cerrno>
 #include <cstring>
 
+#include <cstdio>
+
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 TrafficRecorder::TrafficRecorder(QObject *parent)
@@ -41,11 +46,16 @@ bool TrafficRecorder::open(const QString &path, QString *errorMessage)
         }
         m_ownsDescriptor = true;
     }
-    // Non-blocking, so that a full pipe makes lines wait here instead of freezing the
-    // window; the original flags come back at finish() (stdout may be a shared terminal).
-    m_originalFlags = ::fcntl(m_descriptor, F_GETFL);
-    if (m_originalFlags >= 0)
-        ::fcntl(m_descriptor, F_SETFL, m_originalFlags | O_NONBLOCK);
+    // Non-blocking for pipes and sockets, so that a slow reader makes lines wait here
+    // instead of freezing the window. Not for terminals and files: the flag belongs to the
+    // open file, which a terminal shares with the shell; and files never make us wait long.
+    struct stat status = {};
+    if (::fstat(m_descriptor, &status) == 0
+        && (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode))) {
+        m_originalFlags = ::fcntl(m_descriptor, F_GETFL);
+        if (m_originalFlags >= 0)
+            ::fcntl(m_descriptor, F_SETFL, m_originalFlags | O_NONBLOCK);
+    }
     return true;
 }
 
@@ -66,13 +76,19 @@ void TrafficRecorder::writePending()
         const ssize_t written = ::write(m_descriptor,
                                         m_buffer.constData() + m_offset,
                                         size_t(m_buffer.size() - m_offset));
+        const int error = written < 0 ? errno : EIO;
         if (written > 0) {
             m_offset += written;
             continue;
         }
-        if (written < 0 && errno == EINTR)
+        if (error == EINTR)
             continue;
-        if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (error == EAGAIN || error == EWOULDBLOCK) {
+            // What was written need not stay in memory while a slow reader catches up.
+            if (m_offset >= CompactThreshold && m_offset * 2 >= m_buffer.size()) {
+                m_buffer.remove(0, m_offset);
+                m_offset = 0;
+            }
             if (!m_writeNotifier) {
                 m_writeNotifier = std::make_unique<QSocketNotifier>(m_descriptor,
                                                                     QSocketNotifier::Write);
@@ -90,7 +106,7 @@ void TrafficRecorder::writePending()
         if (m_writeNotifier)
             m_writeNotifier->setEnabled(false);
         emit failed(tr("writing the record '%1' failed: %2")
-                        .arg(m_path, QString::fromLocal8Bit(std::strerror(errno))));
+                        .arg(m_path, QString::fromLocal8Bit(std::strerror(error))));
         updateThrottling();
         return;
     }
@@ -122,16 +138,32 @@ void TrafficRecorder::finish()
     if (!isOpen())
         return;
     m_writeNotifier.reset();
-    if (m_originalFlags >= 0)
-        ::fcntl(m_descriptor, F_SETFL, m_originalFlags & ~O_NONBLOCK);
+    // A reader that stopped reading (a paused "| less") must not keep the app from ever
+    // exiting: wait for it, but not forever, and say what was not written.
+    QDeadlineTimer deadline(FinishTimeoutMs);
     while (!m_failed && m_offset < m_buffer.size()) {
         const ssize_t written = ::write(m_descriptor,
                                         m_buffer.constData() + m_offset,
                                         size_t(m_buffer.size() - m_offset));
-        if (written > 0)
+        if (written > 0) {
             m_offset += written;
-        else if (!(written < 0 && errno == EINTR))
-            break;
+            continue;
+        }
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && !deadline.hasExpired()) {
+            pollfd writable{m_descriptor, POLLOUT, 0};
+            ::poll(&writable, 1, int(qMin<qint64>(deadline.remainingTime(), 100)));
+            continue;
+        }
+        std::fprintf(stderr,
+                     "%s\n",
+                     qPrintable(tr("the record '%1' is incomplete: its reader took no more for "
+                                   "%2 s; %3 bytes were not written")
+                                    .arg(m_path)
+                                    .arg(FinishTimeoutMs / 1000)
+                                    .arg(m_buffer.size() - m_offset)));
+        break;
     }
     close();
 }

@@ -21,6 +21,10 @@ class TrafficRecorder : public QObject
 public:
     static constexpr qint64 HighWater = 4 * 1024 * 1024;
     static constexpr qint64 LowWater = 256 * 1024;
+    // Written lines are dropped from memory once this many are behind us.
+    static constexpr qint64 CompactThreshold = 1024 * 1024;
+    // At exit, how long a stalled reader is waited for.
+    static constexpr int FinishTimeoutMs = 10000;
 
     explicit TrafficRecorder(QObject *parent = nullptr);
     ~TrafficRecorder() override;

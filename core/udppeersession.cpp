@@ -88,7 +88,9 @@ void UdpPeerSession::bindOn(const SocketAddress &address)
         return;
     }
     if (!m_socket->bind(address)) {
-        m_lastError = describeSocketError(m_socket->errorCode(), SocketOperation::Bind, address);
+        m_lastError = describeSocketError(m_socket->errorCode(),
+                                          SocketOperation::BindDatagram,
+                                          address);
         closeSocket();
         setBindState(BindState::Unbound);
         reportError(m_lastError, address);

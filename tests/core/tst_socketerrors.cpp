@@ -459,8 +459,10 @@ void tst_SocketErrors::udpAddressInUse()
     const QString message = errorMessage(errors);
     QCOMPARE(firstSentence(message),
              QString("port %1 on 127.0.0.1 is already in use: another program or another tab "
-                     "is listening there")
+                     "has a UDP socket bound there")
                  .arg(port));
+    // A UDP socket neither listens nor lingers in TIME_WAIT: the TCP advice would mislead.
+    QVERIFY(!message.contains(QLatin1String("TIME_WAIT")));
     QCOMPARE(errorEventMessages(events), QStringList{message});
     QCOMPARE(second.bindState(), UdpPeerSession::BindState::Unbound);
     QVERIFY(holder.isBound());
@@ -505,9 +507,13 @@ void tst_SocketErrors::permissionDeniedBelow1024()
         QSKIP("this user may use port 80 (CAP_NET_BIND_SERVICE)");
     QCOMPARE(errors.count(), 1);
     const QString message = errorMessage(errors);
+    // A UDP socket binds; only a TCP server listens.
+    const QString verb = action == Action::BindUdp ? QStringLiteral("bind to")
+                                                   : QStringLiteral("listen on");
     QCOMPARE(message,
-             "could not listen on port 80: permission denied. Ports below 1024 need "
-             "administrator rights; try 8080.");
+             QStringLiteral("could not %1 port 80: permission denied. Ports below 1024 need "
+                            "administrator rights; try 8080.")
+                 .arg(verb));
     QCOMPARE(errorEventMessages(events), QStringList{message});
 }
 
