@@ -109,7 +109,9 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     }
     if (parser.isSet(helpOption)) {
         result.action = CommandLineResult::Action::ShowHelp;
-        result.text = parser.helpText();
+        // Without a QCoreApplication (not created yet, on purpose) Qt cannot name us.
+        result.text = parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                                QStringLiteral("socket-workbench"));
         return result;
     }
     if (parser.isSet(versionOption)) {

@@ -236,7 +236,12 @@ void TcpClientSession::close()
 {
     if (m_state == ConnectionState::LookingUp || m_state == ConnectionState::Connecting) {
         cancelAttempt();
+        // The record has a "connecting" that needs an outcome.
+        m_lastError = tr("connect cancelled: Close was clicked before %1 answered")
+                          .arg(m_state == ConnectionState::LookingUp ? m_host
+                                                                     : m_attemptAddress.toString());
         setState(ConnectionState::Unconnected);
+        reportError(m_lastError, {}, m_attemptAddress);
         return;
     }
     if (m_connection)
@@ -246,8 +251,7 @@ void TcpClientSession::close()
 void TcpClientSession::abort()
 {
     if (m_state == ConnectionState::LookingUp || m_state == ConnectionState::Connecting) {
-        cancelAttempt();
-        setState(ConnectionState::Unconnected);
+        close(); // nothing to reset yet: the same as a Close
         return;
     }
     if (m_connection)

@@ -7,6 +7,9 @@
 #include <QHostInfo>
 #include <QPointer>
 
+#include <algorithm>
+#include <cerrno>
+
 #include <sys/socket.h>
 
 namespace {
@@ -228,12 +231,17 @@ bool TcpServerSession::acceptNext()
 
 int TcpServerSession::acceptAll()
 {
+    // In slices, like automatic accepting: a full backlog (thousands) must not freeze
+    // the window; the rest follows on the next passes of the event loop.
     QPointer<TcpServerSession> guard(this);
     int accepted = 0;
-    while (guard && acceptOne())
+    while (guard && accepted < MaxAcceptsPerWakeup && acceptOne())
         ++accepted;
-    if (guard)
-        updateWaiting();
+    if (!guard)
+        return accepted;
+    updateWaiting();
+    if (accepted == MaxAcceptsPerWakeup && m_waiting > 0)
+        QTimer::singleShot(0, this, &TcpServerSession::acceptAll);
     return accepted;
 }
 
@@ -263,18 +271,9 @@ void TcpServerSession::updateWaiting()
 void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,
                                        const SocketAddress &peer)
 {
-    if (m_maxConnections > 0 && m_openCount >= m_maxConnections) {
-        TrafficEvent event = makeEvent(EventType::Note);
-        event.local = socket->localAddress();
-        event.peer = peer;
-        event.message = tr("accepted %1 and closed it at once: the limit of %2 open "
-                           "connections is reached")
-                            .arg(peer.toString())
-                            .arg(m_maxConnections);
-        socket->close();
-        report(event);
-        return;
-    }
+    // Over the limit, the connection is still accepted (never left hanging in the
+    // backlog), recorded like any other, and closed at once with a row saying why.
+    const bool overLimit = m_maxConnections > 0 && m_openCount >= m_maxConnections;
 
     TrafficEvent eventTemplate = makeEvent(EventType::Accepted);
     eventTemplate.connection = m_nextConnectionId++;
@@ -298,6 +297,15 @@ void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,
     report(eventTemplate);
     if (alive)
         emit connectionAccepted(connection);
+    if (alive && overLimit) {
+        TrafficEvent note = connection->makeEvent(EventType::Note);
+        note.message = tr("closed at once: the limit of %1 open connections is reached")
+                           .arg(m_maxConnections);
+        report(note);
+        if (alive)
+            connection->close();
+        return;
+    }
     if (alive && !m_greeting.isEmpty())
         connection->send(m_greeting);
 }

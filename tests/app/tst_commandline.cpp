@@ -113,6 +113,8 @@ void tst_CommandLine::helpAndVersion()
     QVERIFY(help.waitForFinished(10000));
     QCOMPARE(help.exitCode(), 0);
     const QString text = QString::fromUtf8(help.readAllStandardOutput());
+    QVERIFY2(text.startsWith(QLatin1String("Usage: socket-workbench [options] [ENDPOINT ...]")),
+             qPrintable(text));
     QVERIFY(text.contains(QLatin1String("tcp-listen://ADDR:PORT")));
     QVERIFY(text.contains(QLatin1String("--screenshot")));
     QVERIFY(text.contains(QLatin1String("recv=N")));

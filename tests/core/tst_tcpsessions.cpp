@@ -38,6 +38,7 @@ private slots:
     void echoToAPeerThatDoesNotReadIsBounded();
     void manualAcceptLeavesClientsInTheBacklog();
     void closeReportsUnreadDataAndSendsAFin();
+    void closeWhileConnectingIsReported();
     void manualAcceptFromPythonClients();
 
 private:
@@ -370,11 +371,15 @@ void tst_TcpSessions::maxConnectionsClosesTheExtraOne()
     // Accepted by the kernel, then closed at once by the app: the client sees a FIN.
     QTRY_VERIFY(secondEvents.has(EventType::Eof));
     QTRY_COMPARE(second.state(), ConnectionState::Closed);
-    QCOMPARE(serverEvents.count(EventType::Accepted), 1);
+    // Recorded like any connection: accepted, then closed by the app, with the reason.
+    QCOMPARE(serverEvents.types(2),
+             (QList<EventType>{EventType::Accepted, EventType::Note, EventType::Closed}));
     const QList<TrafficEvent> notes = serverEvents.ofType(EventType::Note);
     QCOMPARE(notes.size(), 1);
     QVERIFY(notes.first().message.contains(QLatin1String("limit of 1 open connections")));
     QCOMPARE(notes.first().peer, second.localAddress());
+    QCOMPARE(serverEvents.ofType(EventType::Closed, 2).first().closedBy, ClosedBy::Local);
+    QCOMPARE(server.openConnectionCount(), 1);
 }
 
 void tst_TcpSessions::closedConnectionsAreTrimmedAndRemovable()
@@ -585,6 +590,23 @@ void tst_TcpSessions::closeReportsUnreadDataAndSendsAFin()
     QTRY_VERIFY(pair.clientEvents->has(EventType::Closed));
     QVERIFY(pair.clientEvents->has(EventType::Eof));
     QVERIFY(!pair.clientEvents->ofType(EventType::Closed).first().reset);
+}
+
+void tst_TcpSessions::closeWhileConnectingIsReported()
+{
+    // A connect that never completes (a listener whose backlog is full drops the SYN),
+    // cancelled with Close: the record's "connecting" gets an outcome.
+    TcpClientSession client(1);
+    EventCollector events(&client);
+    client.connectToHost(QStringLiteral("127.0.0.1"), 9); // refused or pending, then closed
+    client.close();
+    if (client.lastError().startsWith(QLatin1String("connection refused")))
+        QSKIP("the connect was refused before Close; covered by tst_socketerrors");
+    QCOMPARE(client.state(), ConnectionState::Unconnected);
+    QCOMPARE(events.types(), (QList<EventType>{EventType::Connecting, EventType::Error}));
+    QVERIFY(events.ofType(EventType::Error)
+                .first()
+                .message.startsWith(QLatin1String("connect cancelled")));
 }
 
 QTEST_GUILESS_MAIN(tst_TcpSessions)
