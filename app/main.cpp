@@ -97,8 +97,8 @@ int main(int argc, char *argv[])
     termination.install();
     QObject::connect(&termination,
                      &TerminationWatcher::terminationRequested,
-                     &app,
-                     &QCoreApplication::quit);
+                     &window,
+                     &MainWindow::quitGracefully);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, &MainWindow::shutdownSessions);
 
     // Start-up order (DESIGN.md): endpoints, the workspace, the lesson. With none of them,

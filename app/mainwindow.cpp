@@ -17,6 +17,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -40,6 +41,8 @@ constexpr int MaxRecentHosts = 10;
 constexpr int StatusRefreshMs = 250;
 // After the last start-up result, let batched log rows reach the view before the grab.
 constexpr int ScreenshotSettleMs = 300;
+// While quitting, how often to look whether queued data has been written.
+constexpr int QuitPollMs = 50;
 
 QString recentHostsKey()
 {
@@ -94,6 +97,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusTimer.setInterval(StatusRefreshMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
 
+    m_quitTimer.setInterval(QuitPollMs);
+    connect(&m_quitTimer, &QTimer::timeout, this, &MainWindow::finishQuitting);
     m_screenshotTimer.setSingleShot(true);
     connect(&m_screenshotTimer, &QTimer::timeout, this, &MainWindow::takeScreenshot);
 
@@ -136,9 +141,30 @@ void MainWindow::createActions()
                                                           tr("Open workspace"),
                                                           lastWorkspacePath(),
                                                           workspaceFilter());
+        if (path.isEmpty())
+            return;
         QString error;
-        if (!path.isEmpty() && !openWorkspaceFile(path, &error))
+        const std::optional<Workspace> loaded = loadWorkspace(path, &error);
+        if (!loaded) {
             QMessageBox::warning(this, tr("Open workspace"), error);
+            return;
+        }
+        // A workspace is a whole lesson: it replaces the tabs (whose ports it would
+        // otherwise find in use), after asking.
+        if (m_tabs->count() > 0
+            && QMessageBox::question(this,
+                                     tr("Open workspace"),
+                                     tr("Replace the %1 open tab(s) with the %2 session(s) of "
+                                        "this workspace? Their connections are closed.")
+                                         .arg(m_tabs->count())
+                                         .arg(loaded->sessions.size()),
+                                     QMessageBox::Yes | QMessageBox::Cancel)
+                   != QMessageBox::Yes)
+            return;
+        closeAllTabs();
+        openWorkspace(*loaded);
+        m_tabs->setCurrentIndex(0);
+        QSettings().setValue(lastWorkspaceKey(), QFileInfo(path).absoluteFilePath());
     });
     auto *saveWorkspaceAction = new QAction(tr("&Save workspace…"), this);
     saveWorkspaceAction->setShortcut(QKeySequence::Save);
@@ -312,10 +338,48 @@ void MainWindow::shutdownSessions()
         panel(i)->session()->shutdown();
 }
 
+void MainWindow::quitGracefully()
+{
+    if (m_quitting)
+        return;
+    m_quitting = true;
+    shutdownSessions();
+    m_quitClock.start();
+    m_quitTimer.start();
+    finishQuitting();
+}
+
+void MainWindow::finishQuitting()
+{
+    bool closing = false;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        closing = closing || panel(i)->session()->isClosing();
+    if (closing && !m_quitClock.hasExpired(QuitGraceMs))
+        return;
+    m_quitTimer.stop();
+    for (int i = 0; i < m_tabs->count(); ++i)
+        panel(i)->session()->abortAll();
+    m_readyToQuit = true;
+    QApplication::quit();
+}
+
+void MainWindow::closeAllTabs()
+{
+    while (m_tabs->count() > 0)
+        closeTab(0);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(geometryKey(), saveGeometry());
-    QMainWindow::closeEvent(event);
+    // The window stays until the sessions are closed; quitGracefully() then quits, and in
+    // Qt 6 quit() asks the windows again: that time the answer is yes.
+    if (m_readyToQuit) {
+        event->accept();
+        return;
+    }
+    event->ignore();
+    quitGracefully();
 }
 
 Workspace MainWindow::workspace() const
@@ -391,6 +455,10 @@ void MainWindow::closeTab(int index)
         return;
     m_customTitles.remove(closing);
     markSettled(closing);
+    // Its sockets end now, and the log and the record say how (a peer that was still
+    // being sent to gets a reset).
+    closing->session()->shutdown();
+    closing->session()->abortAll();
     m_tabs->removeTab(index);
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMainWindow>
 #include <QSet>
@@ -44,6 +45,10 @@ public:
     void setRecorder(TrafficRecorder *recorder);
     // Closes every session's sockets gracefully (quit, SIGINT, SIGTERM).
     void shutdownSessions();
+    // Quit, SIGINT, SIGTERM: close every session gracefully, give queued data up to
+    // QuitGraceMs to be written, abort what is left (recorded as resets), then quit.
+    void quitGracefully();
+    static constexpr int QuitGraceMs = 2000;
 
     // The window's sessions with their settings, and opening them again (added as tabs).
     Workspace workspace() const;
@@ -51,6 +56,8 @@ public:
     // File > Save / Open; the path is remembered and reopened at the next plain start.
     bool saveWorkspaceTo(const QString &path, QString *errorMessage);
     bool openWorkspaceFile(const QString &path, QString *errorMessage);
+    // Closes every tab (and its sockets).
+    void closeAllTabs();
     // The workspace saved or opened last, reopened when the app starts with nothing named.
     static QString lastWorkspacePath();
     // Renders the window to a PNG once every started session has a result (listening,
@@ -74,6 +81,7 @@ private:
     void rememberHost(const QString &host);
     void markSettled(SessionPanel *panel);
     void takeScreenshot();
+    void finishQuitting();
 
     QTabWidget *m_tabs = nullptr;
     QLabel *m_statusLabel = nullptr;
@@ -88,4 +96,8 @@ private:
     QString m_screenshotFile;
     QTimer m_screenshotTimer;
     bool m_screenshotTaken = false;
+    bool m_quitting = false;
+    bool m_readyToQuit = false;
+    QTimer m_quitTimer;
+    QElapsedTimer m_quitClock;
 };

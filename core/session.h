@@ -34,6 +34,11 @@ public:
     // Closes every socket of the session gracefully (close(): FIN after what is queued),
     // as at the end of the lesson's scripts; used when the app is asked to quit.
     virtual void shutdown() = 0;
+    // Ends every socket now: what shutdown() could not close gracefully yet (data still
+    // queued for a peer that does not read) is aborted, and recorded as a reset.
+    virtual void abortAll() = 0;
+    // Connections still writing what is queued before their FIN.
+    virtual bool isClosing() const = 0;
 
 signals:
     void eventOccurred(const TrafficEvent &event);

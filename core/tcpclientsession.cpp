@@ -258,6 +258,12 @@ void TcpClientSession::abort()
         m_connection->abort();
 }
 
+void TcpClientSession::abortAll()
+{
+    if (m_state != ConnectionState::Unconnected && m_state != ConnectionState::Closed)
+        abort();
+}
+
 void TcpClientSession::halfClose()
 {
     if (m_connection)

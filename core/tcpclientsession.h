@@ -49,6 +49,8 @@ public:
     void halfClose();
     void setReadingPaused(bool paused);
     void shutdown() override { close(); }
+    void abortAll() override;
+    bool isClosing() const override { return m_state == ConnectionState::Closing; }
 
 signals:
     void stateChanged(ConnectionState state);

@@ -396,6 +396,25 @@ void TcpServerSession::shutdown()
         closeConnection(id);
 }
 
+void TcpServerSession::abortAll()
+{
+    stopListening();
+    const QList<TcpConnection *> connections = m_connections.values();
+    for (TcpConnection *connection : connections) {
+        if (connection->state() != ConnectionState::Closed)
+            connection->abort();
+    }
+}
+
+bool TcpServerSession::isClosing() const
+{
+    for (const TcpConnection *connection : std::as_const(m_connections)) {
+        if (connection->state() == ConnectionState::Closing)
+            return true;
+    }
+    return false;
+}
+
 void TcpServerSession::setListenState(ListenState state)
 {
     m_listenState = state;

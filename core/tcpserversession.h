@@ -79,6 +79,8 @@ public:
     void removeClosedConnections();
     // Stops listening and closes every connection.
     void shutdown() override;
+    void abortAll() override;
+    bool isClosing() const override;
 
 signals:
     void listenStateChanged(ListenState state);

@@ -47,6 +47,8 @@ public:
     // Closes the socket; the next send creates a new one.
     void unbind();
     void shutdown() override { unbind(); }
+    void abortAll() override { unbind(); }
+    bool isClosing() const override { return false; }
 
     // sendto(): to an address now, or to a host name once it is looked up.
     bool sendTo(const SocketAddress &destination, const QByteArray &data);

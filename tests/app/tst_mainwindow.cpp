@@ -28,6 +28,7 @@ private slots:
     void lessonOpensThreeTabsOnlyTheServerStarted();
     void workspaceRoundTrip();
     void closingATabClosesItsSession();
+    void closingATabRecordsHowItsConnectionsEnded();
     void newSessionActionsHaveShortcuts();
     void commandLineOptions();
 };
@@ -136,6 +137,28 @@ void tst_MainWindow::closingATabClosesItsSession()
     TcpServerSession again(9);
     again.listen(QStringLiteral("127.0.0.1"), port);
     QVERIFY2(again.isListening(), qPrintable(again.lastError()));
+}
+
+void tst_MainWindow::closingATabRecordsHowItsConnectionsEnded()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QList<TrafficEvent> events;
+    connect(server->session(), &Session::eventOccurred, this, [&events](const TrafficEvent &e) {
+        events.append(e);
+    });
+    TcpClientSession client(9);
+    client.connectToHost(QStringLiteral("127.0.0.1"), server->server()->listenAddress().port);
+    QTRY_COMPARE(server->server()->openConnectionCount(), 1);
+    window.closeAllTabs();
+    QCOMPARE(window.tabs()->count(), 0);
+    QList<EventType> types;
+    for (const TrafficEvent &event : std::as_const(events))
+        types.append(event.type);
+    QVERIFY(types.contains(EventType::Stopped));
+    QVERIFY(types.contains(EventType::Closed)); // the record has the connection's end
+    QTRY_COMPARE(client.state(), ConnectionState::Closed);
 }
 
 void tst_MainWindow::newSessionActionsHaveShortcuts()
