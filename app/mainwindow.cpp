@@ -54,6 +54,20 @@ QString geometryKey()
     return QStringLiteral("window/geometry");
 }
 
+QString presentationKey()
+{
+    return QStringLiteral("view/presentation");
+}
+
+QString fontScaleKey()
+{
+    return QStringLiteral("view/fontScale");
+}
+
+constexpr double MinFontScale = 0.7;
+constexpr double MaxFontScale = 3.0;
+constexpr double FontScaleStep = 1.1;
+
 QString lastWorkspaceKey()
 {
     return QStringLiteral("workspace/last");
@@ -103,7 +117,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(&m_screenshotTimer, &QTimer::timeout, this, &MainWindow::takeScreenshot);
 
     m_recentHosts = QSettings().value(recentHostsKey()).toStringList();
+    // The font before any scaling: taken once, as the application font is what scaling
+    // changes (a second window must not scale the scaled one).
+    static const QFont unscaledFont = QApplication::font();
+    m_baseFont = unscaledFont;
     createActions();
+    const QSettings settings;
+    m_presentation = settings.value(presentationKey(), false).toBool();
+    m_fontScale = settings.value(fontScaleKey(), 1.0).toDouble();
+    m_presentationAction->setChecked(m_presentation);
+    applyView();
     updateStatus();
 }
 
@@ -212,6 +235,34 @@ void MainWindow::createActions()
     fileMenu->addAction(closeTabAction);
     fileMenu->addSeparator();
     fileMenu->addAction(quitAction);
+    m_presentationAction = new QAction(tr("&Presentation mode"), this);
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_presentationAction->setToolTip(tr("Large fonts and high-contrast colours for a projector "
+                                        "(F5)"));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    auto *zoomInAction = new QAction(tr("Zoom &in"), this);
+    zoomInAction->setShortcuts({QKeySequence::ZoomIn, QKeySequence(tr("Ctrl+="))});
+    connect(zoomInAction, &QAction::triggered, this, [this] {
+        setFontScale(m_fontScale * FontScaleStep);
+    });
+    auto *zoomOutAction = new QAction(tr("Zoom &out"), this);
+    zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(zoomOutAction, &QAction::triggered, this, [this] {
+        setFontScale(m_fontScale / FontScaleStep);
+    });
+    auto *zoomResetAction = new QAction(tr("&Reset zoom"), this);
+    zoomResetAction->setShortcut(QKeySequence(tr("Ctrl+0")));
+    connect(zoomResetAction, &QAction::triggered, this, [this] {
+        setFontScale(m_presentation ? PresentationScale : 1.0);
+    });
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(m_presentationAction);
+    viewMenu->addSeparator();
+    viewMenu->addAction(zoomInAction);
+    viewMenu->addAction(zoomOutAction);
+    viewMenu->addAction(zoomResetAction);
+
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(aboutAction);
 
@@ -254,6 +305,7 @@ UdpPeerPanel *MainWindow::newUdpPeer()
 
 int MainWindow::addPanel(SessionPanel *panel)
 {
+    panel->logView()->setHighContrast(m_presentation);
     const int index = m_tabs->addTab(panel, panel->title());
     connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
         updateTabTitle(panel);
@@ -361,6 +413,38 @@ void MainWindow::finishQuitting()
         panel(i)->session()->abortAll();
     m_readyToQuit = true;
     QApplication::quit();
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    m_presentation = on;
+    if (m_presentationAction->isChecked() != on)
+        m_presentationAction->setChecked(on);
+    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : 1.0;
+    applyView();
+}
+
+void MainWindow::setFontScale(double scale)
+{
+    m_fontScale = qBound(MinFontScale, scale, MaxFontScale);
+    applyView();
+}
+
+void MainWindow::applyView()
+{
+    // One application font: every widget that does not set its own follows, and those
+    // that do (the big state labels, the log's monospace data) follow its change events.
+    QFont font = m_baseFont;
+    if (m_baseFont.pointSizeF() > 0)
+        font.setPointSizeF(m_baseFont.pointSizeF() * m_fontScale);
+    else
+        font.setPixelSize(qRound(m_baseFont.pixelSize() * m_fontScale));
+    QApplication::setFont(font);
+    for (int i = 0; i < m_tabs->count(); ++i)
+        panel(i)->logView()->setHighContrast(m_presentation);
+    QSettings settings;
+    settings.setValue(presentationKey(), m_presentation);
+    settings.setValue(fontScaleKey(), m_fontScale);
 }
 
 void MainWindow::closeAllTabs()

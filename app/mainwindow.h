@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QFont>
 #include <QHash>
 #include <QMainWindow>
 #include <QSet>
@@ -67,6 +68,15 @@ public:
 
     QString statusSummary() const;
 
+    // Presentation mode: every font scaled up (PresentationScale at least) and
+    // high-contrast colours for sent and received data; remembered between starts.
+    bool isPresentationMode() const { return m_presentation; }
+    void setPresentationMode(bool on);
+    // Ctrl+Plus / Ctrl+Minus / Ctrl+0: the scale of every font in the window.
+    double fontScale() const { return m_fontScale; }
+    void setFontScale(double scale);
+    static constexpr double PresentationScale = 1.6;
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
@@ -82,6 +92,7 @@ private:
     void markSettled(SessionPanel *panel);
     void takeScreenshot();
     void finishQuitting();
+    void applyView();
 
     QTabWidget *m_tabs = nullptr;
     QLabel *m_statusLabel = nullptr;
@@ -98,6 +109,10 @@ private:
     bool m_screenshotTaken = false;
     bool m_quitting = false;
     bool m_readyToQuit = false;
+    bool m_presentation = false;
+    double m_fontScale = 1.0;
+    QFont m_baseFont;
+    QAction *m_presentationAction = nullptr;
     QTimer m_quitTimer;
     QElapsedTimer m_quitClock;
 };

@@ -11,11 +11,23 @@ TrafficLogDelegate::TrafficLogDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
 {}
 
-QColor TrafficLogDelegate::colorFor(EventType type, const QPalette &palette)
+QColor TrafficLogDelegate::colorFor(EventType type, const QPalette &palette, bool highContrast)
 {
     // Two shades of each, so the colours stay readable on a dark palette and on a
     // projector's washed-out light one.
     const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    if (highContrast && !dark) {
+        switch (type) {
+        case EventType::Sent:
+            return QColor(0x00, 0x2b, 0xd6);
+        case EventType::Received:
+            return QColor(0x00, 0x5a, 0x00);
+        case EventType::Error:
+            return QColor(0xb0, 0x00, 0x00);
+        default:
+            return QColor();
+        }
+    }
     switch (type) {
     case EventType::Sent:
         return dark ? QColor(0x79, 0xc0, 0xff) : QColor(0x0b, 0x4f, 0xb3);
@@ -84,7 +96,9 @@ void TrafficLogDelegate::initStyleOption(QStyleOptionViewItem *option,
     if (index.data(Qt::ForegroundRole).isValid())
         return;
     const auto type = EventType(index.data(TrafficLogModel::EventTypeRole).toInt());
-    const QColor color = colorFor(type, option->palette);
+    const QColor color = colorFor(type, option->palette, m_highContrast);
     if (color.isValid())
         option->palette.setColor(QPalette::Text, color);
+    if (m_highContrast && color.isValid())
+        option->font.setBold(true);
 }

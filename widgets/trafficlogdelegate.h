@@ -20,8 +20,13 @@ public:
     void setDataFont(const QFont &font) { m_dataFont = font; }
     QFont dataFont() const { return m_dataFont; }
 
+    // Presentation mode: the strongest colours and bold traffic, for a washed-out
+    // projector seen from the back of a room.
+    void setHighContrast(bool on) { m_highContrast = on; }
+    bool highContrast() const { return m_highContrast; }
+
     // The text colour of an event's row, or an invalid colour for the palette's own.
-    static QColor colorFor(EventType type, const QPalette &palette);
+    static QColor colorFor(EventType type, const QPalette &palette, bool highContrast = false);
     // A tooltip that QToolTip shows literally, however much its text looks like HTML.
     static QString plainToolTip(const QString &text);
 
@@ -35,4 +40,5 @@ protected:
 
 private:
     QFont m_dataFont;
+    bool m_highContrast = false;
 };

@@ -521,3 +521,14 @@ QStringList TrafficLogView::rowFields(int proxyRow, const QList<int> &columns) c
     }
     return fields;
 }
+
+void TrafficLogView::setHighContrast(bool on)
+{
+    m_delegate->setHighContrast(on);
+    m_table->viewport()->update();
+}
+
+bool TrafficLogView::highContrast() const
+{
+    return m_delegate->highContrast();
+}

@@ -34,6 +34,10 @@ public:
     TrafficLogModel *model() const { return m_model; }
     QTableView *tableView() const { return m_table; }
 
+    // Presentation mode's strongest colours and bold traffic (see TrafficLogDelegate).
+    void setHighContrast(bool on);
+    bool highContrast() const;
+
     DisplayMode displayMode() const;
     void setDisplayMode(DisplayMode mode);
     // Only these connection ids (a TCP server's selection); empty = everything.

@@ -12,6 +12,8 @@
 #include "workspace.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
@@ -31,6 +33,7 @@ private slots:
     void closingATabRecordsHowItsConnectionsEnded();
     void newSessionActionsHaveShortcuts();
     void commandLineOptions();
+    void presentationModeScalesFontsAndIsRemembered();
 };
 
 namespace {
@@ -45,6 +48,7 @@ EndpointSpec spec(const char *text)
 void tst_MainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true); // no settings of a real user touched
+    QSettings().clear();                      // nor of an earlier run
 }
 
 void tst_MainWindow::firstStartIsAServerReadyToListen()
@@ -186,6 +190,32 @@ void tst_MainWindow::commandLineOptions()
     QVERIFY(result.commandLine.lesson);
     QCOMPARE(result.commandLine.workspaceFile, QStringLiteral("w.json"));
     QCOMPARE(result.commandLine.endpoints.size(), 1);
+}
+
+void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()
+{
+    const qreal base = QApplication::font().pointSizeF();
+    {
+        MainWindow window;
+        window.openFirstStartLayout();
+        QVERIFY(!window.isPresentationMode());
+        window.setPresentationMode(true);
+        QCOMPARE(QApplication::font().pointSizeF(), base * MainWindow::PresentationScale);
+        QVERIFY(window.panel(0)->logView()->highContrast());
+        // Tabs opened later get it too.
+        window.newUdpPeer();
+        QVERIFY(window.panel(1)->logView()->highContrast());
+    }
+    {
+        MainWindow again; // remembered between starts
+        QVERIFY(again.isPresentationMode());
+        QCOMPARE(QApplication::font().pointSizeF(), base * MainWindow::PresentationScale);
+        again.setPresentationMode(false);
+        QCOMPARE(QApplication::font().pointSizeF(), base);
+        again.setFontScale(1.21);
+        QCOMPARE(QApplication::font().pointSizeF(), base * 1.21);
+        again.setFontScale(1.0);
+    }
 }
 
 QTEST_MAIN(tst_MainWindow)
