@@ -2,9 +2,11 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QMap>
 #include <QSet>
 #include <QTimer>
 
+class PythonMirror;
 class QAction;
 class QLabel;
 class QTabWidget;
@@ -45,6 +47,15 @@ public:
     // Closes every session's sockets gracefully (quit, SIGINT, SIGTERM).
     void shutdownSessions();
 
+    // The Python mirror of the tab's session (the code that does what it did so far);
+    // nullptr for an index that is no tab.
+    PythonMirror *mirror(int index) const;
+    // --mirror DIR: the mirrors of closed tabs are kept too, for writeMirrors().
+    void setMirrorDirectory(const QString &directory);
+    // Writes DIR/session-N.py for every session this window opened, N its id as in the
+    // record; false with a message at the first file that cannot be written.
+    bool writeMirrors(QString *errorMessage) const;
+
     // The window's sessions with their settings, and opening them again (added as tabs).
     Workspace workspace() const;
     void openWorkspace(const Workspace &workspace);
@@ -82,6 +93,8 @@ private:
     QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
+    QMap<int, PythonMirror *> m_mirrors; // by session id; children of this window
+    QString m_mirrorDirectory;
 
     // --screenshot: started sessions still waiting for a result.
     QSet<SessionPanel *> m_unsettled;
