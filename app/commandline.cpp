@@ -2,6 +2,9 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryFile>
 
 namespace {
 
@@ -31,6 +34,25 @@ QString endpointHelp()
         "  socket-workbench 'udp://0.0.0.0:1337?recv=1024'\n"
         "\n"
         "An invalid command line exits with status 2 and one line on stderr.");
+}
+
+// Why DIR cannot take the --mirror files, or empty when it can. Found out at start-up: at
+// exit it is too late to ask for another folder, and the session is gone.
+QString mirrorDirectoryProblem(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return CommandLineText::tr("invalid mirror directory '%1': it does not exist; create it "
+                                   "first")
+            .arg(path);
+    if (!info.isDir())
+        return CommandLineText::tr("invalid mirror directory '%1': it is not a directory").arg(path);
+    // Permission bits do not tell (root, read-only mounts, ACLs): try to write there.
+    QTemporaryFile probe(QDir(path).filePath(QStringLiteral(".socket-workbench-XXXXXX")));
+    if (!probe.open())
+        return CommandLineText::tr("invalid mirror directory '%1': cannot write there (%2)")
+            .arg(path, probe.errorString());
+    return QString();
 }
 
 } // namespace
@@ -73,8 +95,16 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                         CommandLineText::tr(
                             "Open the sessions of a saved workspace (File > Save workspace)."),
                         CommandLineText::tr("FILE"));
+    const QCommandLineOption
+        mirrorOption(QStringLiteral("mirror"),
+                     CommandLineText::tr(
+                         "On exit, write each session's Python mirror (the lesson's Python code "
+                         "that does what the session did) to DIR/session-N.py, N as in the "
+                         "record. DIR must exist."),
+                     CommandLineText::tr("DIR"));
     parser.addOption(workspaceOption);
     parser.addOption(recordOption);
+    parser.addOption(mirrorOption);
     parser.addOption(lessonOption);
     parser.addOption(helpOption);
     parser.addOption(versionOption);
@@ -126,10 +156,16 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
     if (parser.isSet(recordOption))
         result.commandLine.recordFile = parser.value(recordOption);
     for (const QCommandLineOption *option :
-         {&screenshotOption, &quitAfterOption, &recordOption, &workspaceOption}) {
+         {&screenshotOption, &quitAfterOption, &recordOption, &workspaceOption, &mirrorOption}) {
         if (parser.values(*option).size() > 1)
             return fail(CommandLineText::tr("repeated option '--%1': give it once")
                             .arg(option->names().constLast()));
+    }
+    if (parser.isSet(mirrorOption)) {
+        result.commandLine.mirrorDirectory = parser.value(mirrorOption);
+        const QString problem = mirrorDirectoryProblem(result.commandLine.mirrorDirectory);
+        if (!problem.isEmpty())
+            return fail(problem);
     }
     if (parser.isSet(screenshotOption)) {
         result.commandLine.screenshotFile = parser.value(screenshotOption);

@@ -14,6 +14,7 @@ struct CommandLine
     QString recordFile; // "-" = stdout
     bool lesson = false;
     QString workspaceFile;
+    QString mirrorDirectory; // --mirror: DIR/session-N.py for every session, on exit
     int quitAfterMs = -1;
 };
 

@@ -100,6 +100,16 @@ int main(int argc, char *argv[])
                      &window,
                      &MainWindow::quitGracefully);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, &MainWindow::shutdownSessions);
+    // After the sessions closed (connected after shutdownSessions), so that every mirror
+    // ends as its session did.
+    if (!commandLine.mirrorDirectory.isEmpty()) {
+        window.setMirrorDirectory(commandLine.mirrorDirectory);
+        QObject::connect(&app, &QCoreApplication::aboutToQuit, &window, [&window] {
+            QString error;
+            if (!window.writeMirrors(&error))
+                std::fprintf(stderr, "%s\n", qPrintable(error));
+        });
+    }
 
     // Start-up order (DESIGN.md): endpoints, the workspace, the lesson. With none of them,
     // the last workspace if it still opens, else the first-start layout.

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "endpointspec.h"
+#include "pythonmirror.h"
 #include "sendbox.h"
 #include "sessionpanel.h"
 #include "tcpclientpanel.h"
@@ -17,6 +18,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -311,10 +313,15 @@ int MainWindow::addPanel(SessionPanel *panel)
         updateTabTitle(panel);
         scheduleStatusUpdate();
     });
-    connect(panel->session(), &Session::eventOccurred, this, &MainWindow::scheduleStatusUpdate);
+    Session *session = panel->session();
+    auto *mirror = new PythonMirror(session->kind(), session->recvSize(), this);
+    connect(session, &Session::eventOccurred, mirror, &PythonMirror::append);
+    connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
+    m_mirrors.insert(session->id(), mirror);
+    connect(session, &Session::eventOccurred, this, &MainWindow::scheduleStatusUpdate);
     if (m_recorder) {
-        connect(panel->session(), &Session::eventOccurred, m_recorder, &TrafficRecorder::record);
-        panel->session()->setReadingThrottled(m_recorder->isThrottling());
+        connect(session, &Session::eventOccurred, m_recorder, &TrafficRecorder::record);
+        session->setReadingThrottled(m_recorder->isThrottling());
     }
     scheduleStatusUpdate();
     return index;
@@ -453,6 +460,27 @@ void MainWindow::closeAllTabs()
         closeTab(0);
 }
 
+PythonMirror *MainWindow::mirror(int index) const
+{
+    const SessionPanel *each = panel(index);
+    return each ? m_mirrors.value(each->session()->id()) : nullptr;
+}
+
+void MainWindow::setMirrorDirectory(const QString &directory)
+{
+    m_mirrorDirectory = directory;
+}
+
+bool MainWindow::writeMirrors(QString *errorMessage) const
+{
+    const QDir directory(m_mirrorDirectory);
+    for (auto it = m_mirrors.cbegin(); it != m_mirrors.cend(); ++it) {
+        if (!it.value()->save(directory.filePath(PythonMirror::fileName(it.key())), errorMessage))
+            return false;
+    }
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(geometryKey(), saveGeometry());
@@ -543,6 +571,12 @@ void MainWindow::closeTab(int index)
     // being sent to gets a reset).
     closing->session()->shutdown();
     closing->session()->abortAll();
+    // With --mirror, a closed tab's session still gets its file at exit, as it has its
+    // lines in the record.
+    if (m_mirrorDirectory.isEmpty()) {
+        if (PythonMirror *mirror = m_mirrors.take(closing->session()->id()))
+            mirror->deleteLater();
+    }
     m_tabs->removeTab(index);
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();

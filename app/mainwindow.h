@@ -4,9 +4,11 @@
 #include <QFont>
 #include <QHash>
 #include <QMainWindow>
+#include <QMap>
 #include <QSet>
 #include <QTimer>
 
+class PythonMirror;
 class QAction;
 class QLabel;
 class QTabWidget;
@@ -50,6 +52,15 @@ public:
     // QuitGraceMs to be written, abort what is left (recorded as resets), then quit.
     void quitGracefully();
     static constexpr int QuitGraceMs = 2000;
+
+    // The Python mirror of the tab's session (the code that does what it did so far);
+    // nullptr for an index that is no tab.
+    PythonMirror *mirror(int index) const;
+    // --mirror DIR: the mirrors of closed tabs are kept too, for writeMirrors().
+    void setMirrorDirectory(const QString &directory);
+    // Writes DIR/session-N.py for every session this window opened, N its id as in the
+    // record; false with a message at the first file that cannot be written.
+    bool writeMirrors(QString *errorMessage) const;
 
     // The window's sessions with their settings, and opening them again (added as tabs).
     Workspace workspace() const;
@@ -101,6 +112,8 @@ private:
     QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
+    QMap<int, PythonMirror *> m_mirrors; // by session id; children of this window
+    QString m_mirrorDirectory;
 
     // --screenshot: started sessions still waiting for a result.
     QSet<SessionPanel *> m_unsettled;

@@ -12,7 +12,11 @@ Session::Session(int id, SessionKind kind, QObject *parent)
 void Session::setRecvSize(int bytes)
 {
     Q_ASSERT(bytes >= 1 && bytes <= MaxRecvSize);
-    m_recvSize = qBound(1, bytes, MaxRecvSize);
+    const int size = qBound(1, bytes, MaxRecvSize);
+    if (size == m_recvSize)
+        return;
+    m_recvSize = size;
+    emit recvSizeChanged(size);
 }
 
 void Session::setEcho(bool enabled)

@@ -42,6 +42,8 @@ public:
 
 signals:
     void eventOccurred(const TrafficEvent &event);
+    // The lesson's recv size changed (the panel's field): the Python mirror follows it.
+    void recvSizeChanged(int bytes);
     // Every Error event, a connection's too, also comes here: this one is for status lines.
     void errorOccurred(const QString &message);
 

@@ -95,6 +95,16 @@ int TcpConnection::kernelSendQueue() const
     return m_socket->isOpen() ? m_socket->kernelSendQueue() : -1;
 }
 
+QString TcpConnection::halfCloseNote()
+{
+    return tr("sent FIN with shutdown(SHUT_WR): this side sends no more, but still reads");
+}
+
+bool TcpConnection::isHalfCloseNote(const TrafficEvent &event)
+{
+    return event.type == EventType::Note && event.message == halfCloseNote();
+}
+
 TrafficEvent TcpConnection::makeEvent(EventType type) const
 {
     TrafficEvent event = m_template;
@@ -305,8 +315,7 @@ void TcpConnection::shutdownWriteNow()
     }
     m_writeShut = true;
     TrafficEvent event = makeEvent(EventType::Note);
-    event.message = tr("sent FIN with shutdown(SHUT_WR): this side sends no more, but still "
-                       "reads");
+    event.message = halfCloseNote();
     QPointer<TcpConnection> guard(this);
     emit eventOccurred(event);
     if (guard)

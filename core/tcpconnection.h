@@ -95,6 +95,11 @@ public:
     // An event with this connection's session, kind, id and addresses, timed now.
     TrafficEvent makeEvent(EventType type) const;
 
+    // The note a half-close reports once shutdown(SHUT_WR) is done: a log row, not a
+    // record event; the Python mirror recognises it to write the call.
+    static QString halfCloseNote();
+    static bool isHalfCloseNote(const TrafficEvent &event);
+
 signals:
     void eventOccurred(const TrafficEvent &event);
     void stateChanged(ConnectionState state);

@@ -240,9 +240,19 @@ void UdpPeerSession::noteImplicitBind()
     setBindState(BindState::Bound);
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_localAddress;
-    event.message = tr("the system bound this socket to port %1 at the first sendto()")
-                        .arg(m_localAddress.port);
+    event.message = implicitBindNote(m_localAddress.port);
     report(event);
+}
+
+QString UdpPeerSession::implicitBindNote(quint16 port)
+{
+    return tr("the system bound this socket to port %1 at the first sendto()").arg(port);
+}
+
+bool UdpPeerSession::isImplicitBind(const TrafficEvent &event)
+{
+    return event.type == EventType::Listening
+           && event.message == implicitBindNote(event.local.port);
 }
 
 void UdpPeerSession::readIncoming()

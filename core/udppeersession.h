@@ -54,6 +54,11 @@ public:
     bool sendTo(const SocketAddress &destination, const QByteArray &data);
     void sendToHost(const QString &host, quint16 port, const QByteArray &data);
 
+    // The message of the Listening event that reports the system's bind at the first
+    // sendto(), and whether an event is one: the Python mirror writes no bind() then.
+    static QString implicitBindNote(quint16 port);
+    static bool isImplicitBind(const TrafficEvent &event);
+
 signals:
     void bindStateChanged(BindState state);
 

@@ -1,4 +1,5 @@
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -19,6 +20,7 @@ private slots:
     void listenEndpointAcceptsAPythonClient();
     void clientEndpointConnectsToAPythonServer();
     void screenshotWritesThePng();
+    void mirrorWritesEverySessionOnExit();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -84,6 +86,21 @@ void tst_CommandLine::invalidCommandLineExitsWith2_data()
     QTest::newRow("screenshot not png")
         << QStringList{QStringLiteral("--screenshot"), QStringLiteral("shot.jpg")}
         << "invalid screenshot file 'shot.jpg'";
+    QTest::newRow("mirror directory missing")
+        << QStringList{QStringLiteral("--mirror"), QStringLiteral("/nonexistent/sw-mirror")}
+        << "invalid mirror directory '/nonexistent/sw-mirror': it does not exist";
+    QTest::newRow("mirror directory is a file")
+        << QStringList{QStringLiteral("--mirror"), QStringLiteral("/proc/version")}
+        << "invalid mirror directory '/proc/version': it is not a directory";
+    // Not even root may create files in /proc.
+    QTest::newRow("mirror directory not writable")
+        << QStringList{QStringLiteral("--mirror"), QStringLiteral("/proc")}
+        << "invalid mirror directory '/proc': cannot write there";
+    QTest::newRow("mirror repeated") << QStringList{QStringLiteral("--mirror"),
+                                                    QStringLiteral("/tmp"),
+                                                    QStringLiteral("--mirror"),
+                                                    QStringLiteral("/tmp")}
+                                     << "repeated option '--mirror'";
 }
 
 void tst_CommandLine::invalidCommandLineExitsWith2()
@@ -117,6 +134,7 @@ void tst_CommandLine::helpAndVersion()
              qPrintable(text));
     QVERIFY(text.contains(QLatin1String("tcp-listen://ADDR:PORT")));
     QVERIFY(text.contains(QLatin1String("--screenshot")));
+    QVERIFY(text.contains(QLatin1String("--mirror <DIR>")));
     QVERIFY(text.contains(QLatin1String("recv=N")));
 
     QProcess version;
@@ -222,6 +240,82 @@ void tst_CommandLine::screenshotWritesThePng()
     const QImage image(file);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(1280, 800));
+}
+
+void tst_CommandLine::mirrorWritesEverySessionOnExit()
+{
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    QProcess app;
+    app.setProcessEnvironment(environment(true));
+    app.start(QStringLiteral(SOCKET_WORKBENCH_BINARY),
+              {QStringLiteral("tcp-listen://127.0.0.1:%1?recv=1024&echo").arg(port),
+               QStringLiteral("udp://127.0.0.1:0"),
+               QStringLiteral("--mirror"),
+               directory.path(),
+               QStringLiteral("--quit-after"),
+               QStringLiteral("20000")});
+    QVERIFY(app.waitForStarted());
+
+    // The lesson's client against the server tab, waiting for the echo: once it has it,
+    // the read is in the session (and its mirror).
+    const QString script = QStringLiteral(
+        "import socket, sys, time\n"
+        "for attempt in range(100):\n"
+        "    try:\n"
+        "        sock = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+        "        break\n"
+        "    except ConnectionRefusedError:\n"
+        "        time.sleep(0.1)\n"
+        "sock.settimeout(10)\n"
+        "sock.send('Hello world!'.encode())\n"
+        "print(sock.recv(1024).decode())\n"
+        "sock.close()\n");
+    QProcess python;
+    python.start(QStringLiteral("python3"), {QStringLiteral("-c"), script, QString::number(port)});
+    QVERIFY(python.waitForFinished(20000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("Hello world!"));
+
+    // SIGTERM: the sessions close, then every mirror is written.
+    app.terminate();
+    QVERIFY(app.waitForFinished(20000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 0);
+    // (The offscreen platform has its own warnings there.)
+    const QByteArray errors = app.readAllStandardError();
+    QVERIFY2(!errors.contains("could not write"), errors.constData());
+
+    QFile server(directory.filePath(QStringLiteral("session-1.py")));
+    QVERIFY(server.open(QIODevice::ReadOnly));
+    const QByteArray serverScript = server.readAll();
+    for (const QByteArray &expected :
+         {QByteArray("sock.bind(('127.0.0.1', " + QByteArray::number(port) + "))\n"),
+          QByteArray("data = con.recv(1024)  # data == b'Hello world!'\n"),
+          QByteArray("con.send(data)  # echo: the same bytes back\n"),
+          QByteArray("sock.close()  # stop listening")}) {
+        QVERIFY2(serverScript.contains(expected), serverScript.constData());
+    }
+    QFile udp(directory.filePath(QStringLiteral("session-2.py")));
+    QVERIFY(udp.open(QIODevice::ReadOnly));
+    const QByteArray udpScript = udp.readAll();
+    QVERIFY2(udpScript.contains("sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                                "sock.bind(('127.0.0.1', "),
+             udpScript.constData());
+
+    // Both are Python that compiles.
+    for (const QString &file : {server.fileName(), udp.fileName()}) {
+        QProcess compile;
+        compile.start(QStringLiteral("python3"),
+                      {QStringLiteral("-c"),
+                       QStringLiteral("import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "
+                                      "'exec')"),
+                       file});
+        QVERIFY(compile.waitForFinished(20000));
+        QVERIFY2(compile.exitCode() == 0, compile.readAllStandardError().constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_CommandLine)

@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "mainwindow.h"
 
+#include "pythonmirror.h"
 #include "sessionpanel.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
@@ -13,6 +14,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -34,6 +36,7 @@ private slots:
     void newSessionActionsHaveShortcuts();
     void commandLineOptions();
     void presentationModeScalesFontsAndIsRemembered();
+    void eachTabHasAMirror();
 };
 
 namespace {
@@ -190,6 +193,31 @@ void tst_MainWindow::commandLineOptions()
     QVERIFY(result.commandLine.lesson);
     QCOMPARE(result.commandLine.workspaceFile, QStringLiteral("w.json"));
     QCOMPARE(result.commandLine.endpoints.size(), 1);
+    QVERIFY(result.commandLine.mirrorDirectory.isEmpty());
+
+    const CommandLineResult mirror = parseCommandLine(
+        {QStringLiteral("socket-workbench"), QStringLiteral("--mirror"), QDir::tempPath()});
+    QCOMPARE(mirror.action, CommandLineResult::Action::Run);
+    QCOMPARE(mirror.commandLine.mirrorDirectory, QDir::tempPath());
+}
+
+void tst_MainWindow::eachTabHasAMirror()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0?recv=1024"), true));
+    QVERIFY(server && server->server()->isListening());
+    window.openEndpoint(spec("udp://127.0.0.1:0"), false);
+    QVERIFY(window.mirror(0) && window.mirror(1));
+    QVERIFY(window.mirror(0) != window.mirror(1));
+    QVERIFY(!window.mirror(2));
+    // The recv size from the endpoint reached the mirror after the tab was made.
+    QCOMPARE(window.mirror(0)->recvSize(), 1024);
+    QCOMPARE(window.mirror(0)->kind(), SessionKind::TcpServer);
+    QCOMPARE(window.mirror(1)->kind(), SessionKind::Udp);
+    const QString bind = QStringLiteral("sock.bind(('127.0.0.1', %1))")
+                             .arg(server->server()->listenAddress().port);
+    QVERIFY2(window.mirror(0)->script().contains(bind), qPrintable(window.mirror(0)->script()));
 }
 
 void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()

@@ -1,3 +1,4 @@
+#include "pythonpeer.h"
 #include "sockethandle.h"
 #include "tcpclientsession.h"
 #include "tcpconnection.h"
@@ -6,10 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QCryptographicHash>
-#include <QDeadlineTimer>
-#include <QProcess>
 #include <QSet>
-#include <QSignalSpy>
 #include <QTest>
 
 // The sessions against the lesson's own Python code, run by python3 on loopback: what a
@@ -216,6 +214,12 @@ sock.sendto(b"marker", (HOST, PORT))
 sock.close()
 )";
 
+// A script of this file with the prelude in front.
+QString withPrelude(const char *script)
+{
+    return QString::fromUtf8(PythonPrelude) + QString::fromUtf8(script);
+}
+
 bool isIpv6(const QString &host)
 {
     return host.contains(QLatin1Char(':'));
@@ -234,116 +238,6 @@ QByteArray sha256Hex(const QByteArray &data)
 {
     return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
 }
-
-// One run of python3 with a script. Standard output is collected line by line as it
-// comes. If the test leaves early, the destructor kills the process by its own PID, so a
-// stuck script never outlives its test.
-class PythonPeer : public QObject
-{
-    Q_OBJECT
-
-public:
-    PythonPeer()
-    {
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
-            m_output += m_process.readAllStandardOutput();
-            emit activity();
-        });
-        connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
-            m_errors += m_process.readAllStandardError();
-        });
-        connect(&m_process, &QProcess::finished, this, &PythonPeer::activity);
-        connect(&m_process, &QProcess::errorOccurred, this, &PythonPeer::activity);
-    }
-
-    ~PythonPeer() override
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    // -u: unbuffered, so every print() reaches the test at once.
-    void start(const char *script, const QStringList &arguments)
-    {
-        const QString code = QString::fromUtf8(PythonPrelude) + QString::fromUtf8(script);
-        m_process.start(QStringLiteral("python3"),
-                        QStringList{QStringLiteral("-u"), QStringLiteral("-c"), code} + arguments);
-    }
-
-    // True once a whole line is there; false at once if Python has exited without one.
-    bool waitForLine(int timeoutMs)
-    {
-        QSignalSpy spy(this, &PythonPeer::activity);
-        const QDeadlineTimer deadline(timeoutMs);
-        while (!m_output.contains('\n')) {
-            if (m_process.state() == QProcess::NotRunning || deadline.hasExpired())
-                return false;
-            spy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
-        }
-        return true;
-    }
-
-    QString readLine()
-    {
-        const int end = int(m_output.indexOf('\n'));
-        if (end < 0)
-            return {};
-        const QString line = QString::fromUtf8(m_output.left(end));
-        m_output.remove(0, end + 1);
-        return line;
-    }
-
-    // The number Python printed as a line: a port, for instance. 0 when there is none.
-    quint16 readPort(int timeoutMs) { return waitForLine(timeoutMs) ? readLine().toUShort() : 0; }
-
-    // True when Python ended by itself with status 0 within the time.
-    bool waitForSuccess(int timeoutMs)
-    {
-        QSignalSpy spy(this, &PythonPeer::activity);
-        const QDeadlineTimer deadline(timeoutMs);
-        while (m_process.state() != QProcess::NotRunning && !deadline.hasExpired())
-            spy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
-        return m_process.state() == QProcess::NotRunning
-               && m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
-    }
-
-    // The lines still unread, once Python has exited.
-    QStringList remainingLines()
-    {
-        QStringList lines;
-        while (m_output.contains('\n'))
-            lines.append(readLine());
-        return lines;
-    }
-
-    void write(const QByteArray &data) { m_process.write(data); }
-
-    // For failure messages: how Python ended and what it said.
-    QString diagnostics() const
-    {
-        QString state;
-        if (m_process.state() != QProcess::NotRunning)
-            state = QStringLiteral("still running");
-        else if (m_process.error() == QProcess::FailedToStart)
-            state = QStringLiteral("could not start python3: ") + m_process.errorString();
-        else if (m_process.exitStatus() == QProcess::CrashExit)
-            state = QStringLiteral("crashed or was killed");
-        else
-            state = QStringLiteral("exited with status %1").arg(m_process.exitCode());
-        return QStringLiteral("python3 %1\nunread stdout:\n%2\nstderr:\n%3")
-            .arg(state, QString::fromUtf8(m_output), QString::fromUtf8(m_errors));
-    }
-
-signals:
-    void activity();
-
-private:
-    QProcess m_process;
-    QByteArray m_output; // not yet read by the test
-    QByteArray m_errors;
-};
 
 // Every event a session reports, in order.
 class EventRecorder : public QObject
@@ -494,7 +388,7 @@ private:
 void tst_Interop::initTestCase()
 {
     PythonPeer python;
-    python.start("print(sys.version_info >= (3, 6))", {QStringLiteral("127.0.0.1")});
+    python.start(withPrelude("print(sys.version_info >= (3, 6))"), {QStringLiteral("127.0.0.1")});
     QVERIFY2(python.waitForSuccess(StepTimeoutMs), qPrintable(python.diagnostics()));
     QCOMPARE(python.remainingLines(), QStringList{QStringLiteral("True")});
 
@@ -536,7 +430,7 @@ void tst_Interop::lessonTcpClientGetsGreeting()
     QVERIFY2(server.isListening(), qPrintable(server.lastError()));
 
     PythonPeer python;
-    python.start(LessonTcpClient, {host, QString::number(server.listenAddress().port)});
+    python.start(withPrelude(LessonTcpClient), {host, QString::number(server.listenAddress().port)});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
     QVERIFY2(python.waitForSuccess(StepTimeoutMs), qPrintable(python.diagnostics()));
@@ -577,7 +471,7 @@ void tst_Interop::lessonTcpServerTalksToClientSession()
     QFETCH(QString, target);
 
     PythonPeer python;
-    python.start(LessonTcpServer, {host});
+    python.start(withPrelude(LessonTcpServer), {host});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
 
@@ -629,7 +523,7 @@ void tst_Interop::lessonUdpClientGetsEcho()
     const quint16 port = peer.localAddress().port;
 
     PythonPeer python;
-    python.start(LessonUdpClient, {host, QString::number(port)});
+    python.start(withPrelude(LessonUdpClient), {host, QString::number(port)});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
     QVERIFY2(python.waitForSuccess(StepTimeoutMs),
@@ -660,7 +554,7 @@ void tst_Interop::lessonUdpServerAnswersImplicitlyBoundPeer()
     QFETCH(QString, host);
 
     PythonPeer python;
-    python.start(LessonUdpServer, {host});
+    python.start(withPrelude(LessonUdpServer), {host});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
 
@@ -713,7 +607,7 @@ void tst_Interop::classConnectsAtOnce()
     const QString port = QString::number(server.listenAddress().port);
 
     PythonPeer python;
-    python.start(ClassOfClients, {host, port, QString::number(ClassSize)});
+    python.start(withPrelude(ClassOfClients), {host, port, QString::number(ClassSize)});
     QVERIFY2(python.waitForLine(StepTimeoutMs), qPrintable(python.diagnostics()));
     QSet<quint16> pythonPorts;
     for (const QString &number : python.readLine().split(QLatin1Char(' ')))
@@ -755,7 +649,7 @@ void tst_Interop::classConnectsAtOnce()
     // The listening socket kept listening while the class came and went.
     QVERIFY(server.isListening());
     PythonPeer latecomer;
-    latecomer.start(LessonTcpClient, {host, port});
+    latecomer.start(withPrelude(LessonTcpClient), {host, port});
     const quint16 latecomerPort = latecomer.readPort(StepTimeoutMs);
     QVERIFY2(latecomerPort != 0, qPrintable(latecomer.diagnostics()));
     QVERIFY2(latecomer.waitForSuccess(StepTimeoutMs), qPrintable(latecomer.diagnostics()));
@@ -784,7 +678,7 @@ void tst_Interop::halfClosingClientGetsWholeEcho()
     QVERIFY2(server.isListening(), qPrintable(server.lastError()));
 
     PythonPeer python;
-    python.start(HalfClosingEchoClient,
+    python.start(withPrelude(HalfClosingEchoClient),
                  {host, QString::number(server.listenAddress().port), QString::number(BulkBytes)});
     QVERIFY2(python.waitForSuccess(BulkTimeoutMs),
              qPrintable(python.diagnostics() + QLatin1Char('\n') + recorder.dump()));
@@ -821,7 +715,7 @@ void tst_Interop::halfClosedClientSessionStillGetsAnswer()
     QFETCH(QString, host);
 
     PythonPeer python;
-    python.start(ServerAnsweringAfterEof, {host});
+    python.start(withPrelude(ServerAnsweringAfterEof), {host});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
 
@@ -871,7 +765,7 @@ void tst_Interop::peerResetIsReportedAsReset()
     QVERIFY2(server.isListening(), qPrintable(server.lastError()));
 
     PythonPeer python;
-    python.start(ResettingClient, {host, QString::number(server.listenAddress().port)});
+    python.start(withPrelude(ResettingClient), {host, QString::number(server.listenAddress().port)});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
     QVERIFY2(python.waitForSuccess(StepTimeoutMs), qPrintable(python.diagnostics()));
@@ -907,7 +801,8 @@ void tst_Interop::serverAbortResetsPythonClient()
     QVERIFY2(server.isListening(), qPrintable(server.lastError()));
 
     PythonPeer python;
-    python.start(ClientExpectingReset, {host, QString::number(server.listenAddress().port)});
+    python.start(withPrelude(ClientExpectingReset),
+                 {host, QString::number(server.listenAddress().port)});
     const quint16 pythonPort = python.readPort(StepTimeoutMs);
     QVERIFY2(pythonPort != 0, qPrintable(python.diagnostics()));
     QTRY_VERIFY2_WITH_TIMEOUT(recorder.count(EventType::Accepted) == 1,
@@ -944,7 +839,7 @@ void tst_Interop::recvSizeSplitsOneSend()
     QVERIFY2(server.isListening(), qPrintable(server.lastError()));
 
     PythonPeer python;
-    python.start(OneBigSend,
+    python.start(withPrelude(OneBigSend),
                  {host,
                   QString::number(server.listenAddress().port),
                   QString::number(OversizedMessageBytes)});
@@ -985,7 +880,7 @@ void tst_Interop::oversizedDatagramIsTruncated()
     QVERIFY2(peer.isBound(), qPrintable(peer.lastError()));
 
     PythonPeer python;
-    python.start(OversizedDatagram,
+    python.start(withPrelude(OversizedDatagram),
                  {host,
                   QString::number(peer.localAddress().port),
                   QString::number(OversizedMessageBytes)});
