@@ -2,6 +2,7 @@
 
 #include "endpointspec.h"
 #include "pythonmirror.h"
+#include "pythonmirrorview.h"
 #include "sendbox.h"
 #include "sessionpanel.h"
 #include "tcpclientpanel.h"
@@ -19,6 +20,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -54,6 +56,11 @@ QString recentHostsKey()
 QString geometryKey()
 {
     return QStringLiteral("window/geometry");
+}
+
+QString windowStateKey()
+{
+    return QStringLiteral("window/state");
 }
 
 QString presentationKey()
@@ -104,6 +111,18 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
     connect(m_tabs->tabBar(), &QTabBar::tabBarDoubleClicked, this, &MainWindow::renameTab);
 
+    // The lesson views sit beside the tabs, in a dock that can be hidden (View menu).
+    m_mirrorView = new PythonMirrorView(this);
+    m_mirrorDock = new QDockWidget(tr("Python"), this);
+    QDockWidget *mirrorDock = m_mirrorDock;
+    mirrorDock->setObjectName(QStringLiteral("pythonDock"));
+    mirrorDock->setWidget(m_mirrorView);
+    mirrorDock->setToolTip(tr("The Python code that does what the current tab has done"));
+    addDockWidget(Qt::RightDockWidgetArea, mirrorDock);
+    // Wide enough for the lesson's lines with their value comments; a third of the window.
+    resizeDocks({mirrorDock}, {width() * 3 / 10}, Qt::Horizontal);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentMirror);
+
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
@@ -128,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_presentation = settings.value(presentationKey(), false).toBool();
     m_fontScale = settings.value(fontScaleKey(), 1.0).toDouble();
     m_presentationAction->setChecked(m_presentation);
+    restoreState(settings.value(windowStateKey()).toByteArray()); // the Python dock, hidden?
     applyView();
     updateStatus();
 }
@@ -260,6 +280,11 @@ void MainWindow::createActions()
     });
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_presentationAction);
+    QAction *mirrorAction = m_mirrorDock->toggleViewAction();
+    mirrorAction->setText(tr("P&ython mirror"));
+    mirrorAction->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
+    mirrorAction->setToolTip(tr("Show or hide the Python code each tab stands for"));
+    viewMenu->addAction(mirrorAction);
     viewMenu->addSeparator();
     viewMenu->addAction(zoomInAction);
     viewMenu->addAction(zoomOutAction);
@@ -308,16 +333,17 @@ UdpPeerPanel *MainWindow::newUdpPeer()
 int MainWindow::addPanel(SessionPanel *panel)
 {
     panel->logView()->setHighContrast(m_presentation);
-    const int index = m_tabs->addTab(panel, panel->title());
-    connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
-        updateTabTitle(panel);
-        scheduleStatusUpdate();
-    });
+    // The mirror first: adding the first tab makes it current, which shows its mirror.
     Session *session = panel->session();
     auto *mirror = new PythonMirror(session->kind(), session->recvSize(), this);
     connect(session, &Session::eventOccurred, mirror, &PythonMirror::append);
     connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
     m_mirrors.insert(session->id(), mirror);
+    const int index = m_tabs->addTab(panel, panel->title());
+    connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
+        updateTabTitle(panel);
+        scheduleStatusUpdate();
+    });
     connect(session, &Session::eventOccurred, this, &MainWindow::scheduleStatusUpdate);
     if (m_recorder) {
         connect(session, &Session::eventOccurred, m_recorder, &TrafficRecorder::record);
@@ -454,6 +480,12 @@ void MainWindow::applyView()
     settings.setValue(fontScaleKey(), m_fontScale);
 }
 
+void MainWindow::showCurrentMirror()
+{
+    const int index = m_tabs->currentIndex();
+    m_mirrorView->setMirror(mirror(index), index >= 0 ? m_tabs->tabText(index) : QString());
+}
+
 void MainWindow::closeAllTabs()
 {
     while (m_tabs->count() > 0)
@@ -484,6 +516,7 @@ bool MainWindow::writeMirrors(QString *errorMessage) const
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings().setValue(geometryKey(), saveGeometry());
+    QSettings().setValue(windowStateKey(), saveState());
     // The window stays until the sessions are closed; quitGracefully() then quits, and in
     // Qt 6 quit() asks the windows again: that time the answer is yes.
     if (m_readyToQuit) {
@@ -558,6 +591,8 @@ void MainWindow::updateTabTitle(SessionPanel *panel)
     const QString custom = m_customTitles.value(panel);
     m_tabs->setTabText(index, custom.isEmpty() ? panel->title() : custom);
     m_tabs->setTabToolTip(index, panel->title());
+    if (index == m_tabs->currentIndex())
+        showCurrentMirror();
 }
 
 void MainWindow::closeTab(int index)

@@ -9,7 +9,9 @@
 #include <QTimer>
 
 class PythonMirror;
+class PythonMirrorView;
 class QAction;
+class QDockWidget;
 class QLabel;
 class QTabWidget;
 class SessionPanel;
@@ -104,8 +106,11 @@ private:
     void takeScreenshot();
     void finishQuitting();
     void applyView();
+    void showCurrentMirror();
 
     QTabWidget *m_tabs = nullptr;
+    PythonMirrorView *m_mirrorView = nullptr;
+    QDockWidget *m_mirrorDock = nullptr;
     QLabel *m_statusLabel = nullptr;
     QTimer m_statusTimer;
     int m_nextSessionId = 1;

@@ -1,0 +1,102 @@
+#include "pythonmirrorview.h"
+
+#include "pythonmirror.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QVBoxLayout>
+
+PythonMirrorView::PythonMirrorView(QWidget *parent)
+    : QWidget(parent)
+{
+    m_titleLabel = new QLabel(this);
+    m_titleLabel->setTextFormat(Qt::PlainText);
+    m_titleLabel->setWordWrap(true);
+    m_editor = new QPlainTextEdit(this);
+    m_editor->setObjectName(QStringLiteral("mirrorEditor"));
+    m_editor->setReadOnly(true);
+    m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setToolTip(tr("The Python code that does what this tab has done so far, in the "
+                            "lesson's own calls, with the real values as comments"));
+    m_copyButton = new QPushButton(tr("Copy"), this);
+    m_copyButton->setObjectName(QStringLiteral("copyMirrorButton"));
+    m_copyButton->setToolTip(tr("Copy the code to the clipboard"));
+    m_saveButton = new QPushButton(tr("Save as .py…"), this);
+    m_saveButton->setObjectName(QStringLiteral("saveMirrorButton"));
+    m_saveButton->setToolTip(tr("Save the code as a Python script, to run it with python3"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_copyButton);
+    buttons->addWidget(m_saveButton);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_titleLabel);
+    layout->addWidget(m_editor, 1);
+    layout->addLayout(buttons);
+
+    connect(m_copyButton, &QPushButton::clicked, this, &PythonMirrorView::copyToClipboard);
+    connect(m_saveButton, &QPushButton::clicked, this, &PythonMirrorView::saveAs);
+    setMirror(nullptr);
+}
+
+void PythonMirrorView::setMirror(PythonMirror *mirror, const QString &sessionTitle)
+{
+    if (m_mirror)
+        m_mirror->disconnect(this);
+    m_mirror = mirror;
+    m_titleLabel->setText(mirror ? tr("Python for %1").arg(sessionTitle)
+                                 : tr("Open a tab to see the Python code it stands for."));
+    if (mirror)
+        connect(mirror, &PythonMirror::changed, this, &PythonMirrorView::refresh);
+    refresh();
+}
+
+QString PythonMirrorView::text() const
+{
+    return m_editor->toPlainText();
+}
+
+void PythonMirrorView::refresh()
+{
+    const QString script = m_mirror ? m_mirror->script() : QString();
+    m_copyButton->setEnabled(!script.isEmpty());
+    m_saveButton->setEnabled(!script.isEmpty());
+    if (script == m_editor->toPlainText())
+        return;
+    // New lines come at the end: follow them if the reader was at the end already.
+    QScrollBar *bar = m_editor->verticalScrollBar();
+    const bool following = bar->value() == bar->maximum();
+    const int position = bar->value();
+    m_editor->setPlainText(script);
+    bar->setValue(following ? bar->maximum() : position);
+}
+
+void PythonMirrorView::copyToClipboard()
+{
+    QApplication::clipboard()->setText(text());
+}
+
+void PythonMirrorView::saveAs()
+{
+    if (!m_mirror)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this,
+                                                      tr("Save the Python code"),
+                                                      tr("socket_lesson.py"),
+                                                      tr("Python scripts (*.py)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_mirror->save(path, &error))
+        QMessageBox::warning(this, tr("Save the Python code"), error);
+}
