@@ -354,7 +354,9 @@ void SendBox::validate()
 
 void SendBox::updateSendButton()
 {
-    if (m_targetText.isEmpty()) {
+    // A target is only named while sending to it is allowed: "Send to the 1 connection"
+    // on a disabled button, with that connection closed, contradicts the list.
+    if (m_targetText.isEmpty() || !m_sendingAllowed) {
         m_sendButton->setText(tr("Send"));
     } else {
         // A target like "R&D lab" must not turn into a mnemonic.

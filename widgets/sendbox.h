@@ -28,7 +28,8 @@ public:
     QString text() const;
     void setText(const QString &text);
 
-    // Whom a send goes to ("#1 127.0.0.1:54321", "all 3 connections"), on the button.
+    // Whom a send goes to ("#1 127.0.0.1:54321", "all 3 connections"), on the button while
+    // sending is allowed.
     void setTargetText(const QString &text);
     // With nobody to send to, sending is disabled and the reason is the tooltip.
     void setSendingAllowed(bool allowed, const QString &reasonWhenNot = QString());

@@ -23,8 +23,10 @@ SessionPanel::SessionPanel(Session *session, QWidget *parent)
     m_logView->setObjectName(QStringLiteral("logView"));
     m_sendBox = new SendBox(this);
     m_sendBox->setObjectName(QStringLiteral("sendBox"));
+    m_layout = new QVBoxLayout(this);
     m_controlsLayout = new QVBoxLayout;
     m_controlsLayout->setContentsMargins(0, 0, 0, 0);
+    m_layout->addLayout(m_controlsLayout);
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
     m_statusLabel->setTextFormat(Qt::PlainText);
@@ -41,11 +43,9 @@ SessionPanel::~SessionPanel() = default;
 
 void SessionPanel::finishLayout(QWidget *middle)
 {
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(m_controlsLayout);
-    layout->addWidget(m_statusLabel);
-    layout->addWidget(middle, 1);
-    layout->addWidget(m_sendBox);
+    m_layout->addWidget(m_statusLabel);
+    m_layout->addWidget(middle, 1);
+    m_layout->addWidget(m_sendBox);
 }
 
 QWidget *SessionPanel::createOptionsRow(const QList<QWidget *> &leading)
@@ -114,6 +114,45 @@ void SessionPanel::setStatus(const QString &text, Tone tone)
                                        : QWidget::palette().color(QPalette::WindowText));
     m_statusLabel->setPalette(palette);
     emit statusChanged();
+}
+
+void SessionPanel::setFieldProblem(const QString &problem)
+{
+    const QString previous = m_fieldProblem;
+    m_fieldProblem = problem;
+    if (!problem.isEmpty()) {
+        // The user is editing that field now: its problem is what matters most.
+        if (statusText() != problem)
+            setStatus(problem, Tone::Bad);
+    } else if (!previous.isEmpty() && statusText() == previous) {
+        setStatus(QString(), Tone::Neutral);
+    }
+}
+
+void SessionPanel::clearStatus()
+{
+    setStatus(m_fieldProblem, m_fieldProblem.isEmpty() ? Tone::Neutral : Tone::Bad);
+}
+
+void SessionPanel::setControlsEnabled(const QList<QPair<QWidget *, bool>> &controls,
+                                      QWidget *focusTarget)
+{
+    for (const auto &[control, enabled] : controls) {
+        if (enabled)
+            control->setEnabled(true);
+    }
+    for (const auto &[control, enabled] : controls) {
+        if (enabled)
+            continue;
+        // The window's focus widget, not hasFocus(): Qt moves the focus of a widget in a
+        // window that is not active too, and that is where the focus is when it becomes
+        // active again.
+        QWidget *focused = control->window()->focusWidget();
+        if (focused && (focused == control || control->isAncestorOf(focused))
+            && focusTarget->isEnabled())
+            focusTarget->setFocus(Qt::OtherFocusReason);
+        control->setEnabled(false);
+    }
 }
 
 void SessionPanel::handleEvent(const TrafficEvent &event)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QPair>
 #include <QWidget>
 
 class QCheckBox;
@@ -57,6 +59,19 @@ protected:
     // The row with the lesson's recv(N) size and the echo auto-reply; extra widgets first.
     QWidget *createOptionsRow(const QList<QWidget *> &leading = {});
     void setStatus(const QString &text, Tone tone);
+    // What is wrong with the fields now (the first problem of a bad port, host or
+    // destination), empty when nothing is. It is shown in the status line while it lasts;
+    // once fixed, the line is cleared unless it shows something else by then (a failed
+    // connect, say).
+    void setFieldProblem(const QString &problem);
+    // Back to the field problem, if any, before a new action (Listen, Connect, Bind).
+    void clearStatus();
+    // Enables and disables controls, the enabled ones first. Qt gives the focus of a
+    // disabled widget to the next one in the tab chain: after Connect that is the recv
+    // size box, and the message typed next would change recv(N). A control disabled while
+    // it has the focus hands it to focusTarget instead, which must be enabled by then.
+    static void setControlsEnabled(const QList<QPair<QWidget *, bool>> &controls,
+                                   QWidget *focusTarget);
     // The options every kind has (echo, recv=N) into a spec.
     void fillCommonOptions(EndpointSpec *spec) const;
     // Called for every event of the session, after the log got it.
@@ -70,8 +85,10 @@ private:
     TrafficLogModel *m_logModel = nullptr;
     TrafficLogView *m_logView = nullptr;
     SendBox *m_sendBox = nullptr;
+    QVBoxLayout *m_layout = nullptr;
     QVBoxLayout *m_controlsLayout = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QString m_fieldProblem;
     QSpinBox *m_recvSizeBox = nullptr;
     QCheckBox *m_echoBox = nullptr;
 };

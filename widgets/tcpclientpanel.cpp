@@ -1,6 +1,7 @@
 #include "tcpclientpanel.h"
 
 #include "endpointspec.h"
+#include "portbox.h"
 #include "sendbox.h"
 #include "tcpclientsession.h"
 #include "trafficlogmodel.h"
@@ -11,7 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QSignalBlocker>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -53,12 +54,12 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     m_hostBox->setEditText(QStringLiteral("127.0.0.1"));
     hostLabel->setBuddy(m_hostBox);
     auto *portLabel = new QLabel(tr("&Port"), this);
-    m_portBox = new QSpinBox(this);
+    m_portBox = new PortBox(this);
     m_portBox->setObjectName(QStringLiteral("portBox"));
-    m_portBox->setRange(1, 65535);
+    m_portBox->setMinimum(1);
     m_portBox->setValue(1337);
-    m_portBox->setToolTip(tr("The port the server listens on: the second half of "
-                             "sock.connect((SERVER_IP, SERVER_PORT))"));
+    m_portBox->setHelpText(tr("The port the server listens on: the second half of "
+                              "sock.connect((SERVER_IP, SERVER_PORT))"));
     portLabel->setBuddy(m_portBox);
     m_connectButton = new QPushButton(tr("&Connect"), this);
     m_connectButton->setObjectName(QStringLiteral("connectButton"));
@@ -109,22 +110,29 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     connect(m_hostBox, &QComboBox::editTextChanged, this, &TcpClientPanel::validateHost);
     connect(m_hostBox->lineEdit(), &QLineEdit::returnPressed, this, [this] {
         if (m_connectButton->isEnabled())
-            start();
+            startFromUser();
     });
-    connect(m_portBox, &QSpinBox::valueChanged, this, &TcpClientPanel::titleChanged);
-    connect(m_connectButton, &QPushButton::clicked, this, &TcpClientPanel::start);
+    connect(m_portBox, &PortBox::portChanged, this, [this] {
+        updateFieldProblems();
+        updateControls();
+        emit titleChanged();
+    });
+    connect(m_portBox, &QLineEdit::returnPressed, this, [this] {
+        if (m_connectButton->isEnabled())
+            startFromUser();
+    });
+    connect(m_connectButton, &QPushButton::clicked, this, &TcpClientPanel::startFromUser);
     connect(m_closeButton, &QPushButton::clicked, m_client, &TcpClientSession::close);
     connect(m_abortButton, &QPushButton::clicked, m_client, &TcpClientSession::abort);
     connect(m_halfCloseButton, &QPushButton::clicked, m_client, &TcpClientSession::halfClose);
     connect(m_client, &TcpClientSession::stateChanged, this, [this](ConnectionState state) {
         updateControls();
         emit titleChanged();
-        if (state != ConnectionState::Connected)
+        if (state != ConnectionState::Connected || !m_sendOnConnectPending)
             return;
-        if (!m_sendOnConnect.isEmpty()) {
-            m_client->send(m_sendOnConnect);
-            m_sendOnConnect.clear();
-        }
+        m_sendOnConnectPending = false;
+        if (m_sendOnConnect && !m_sendOnConnect->isEmpty())
+            m_client->send(*m_sendOnConnect);
     });
     connect(m_client, &Session::eventOccurred, this, [this](const TrafficEvent &event) {
         if (event.type == EventType::Connected)
@@ -143,11 +151,15 @@ QString TcpClientPanel::title() const
     // What the session tried last, or else what the fields say it will try.
     const bool attempted = !m_client->host().isEmpty();
     const QString shownHost = attempted ? m_client->host() : host();
-    const quint16 shownPort = attempted ? m_client->port() : port();
+    // A port field that is not a port shows what was typed (and is red): never a port
+    // nobody typed.
+    const QString shownPort = attempted              ? QString::number(m_client->port())
+                              : m_portBox->isValid() ? QString::number(port())
+                                                     : m_portBox->text().trimmed();
     const QString hostText = shownHost.contains(QLatin1Char(':'))
                                  ? QLatin1Char('[') + shownHost + QLatin1Char(']')
                                  : shownHost;
-    return QStringLiteral("→ ") + hostText + QLatin1Char(':') + QString::number(shownPort);
+    return QStringLiteral("→ ") + hostText + QLatin1Char(':') + shownPort;
 }
 
 void TcpClientPanel::applySpec(const EndpointSpec &spec)
@@ -155,15 +167,24 @@ void TcpClientPanel::applySpec(const EndpointSpec &spec)
     SessionPanel::applySpec(spec);
     setHost(spec.host);
     setPort(spec.port);
-    m_sendOnConnect = spec.options.send.value_or(QByteArray());
+    m_sendOnConnect = spec.options.send;
+    m_sendOnConnectPending = spec.options.send.has_value();
 }
 
 void TcpClientPanel::start()
 {
-    if (!m_hostError.isEmpty())
+    if (!m_hostError.isEmpty() || !m_portBox->isValid())
         return;
-    setStatus(QString(), Tone::Neutral);
+    clearStatus();
     m_client->connectToHost(host(), port());
+}
+
+void TcpClientPanel::startFromUser()
+{
+    start();
+    // Next the instructor types the message: the focus goes where it is typed.
+    if (isStarted())
+        sendBox()->setFocus(Qt::OtherFocusReason);
 }
 
 EndpointSpec TcpClientPanel::currentSpec() const
@@ -173,6 +194,7 @@ EndpointSpec TcpClientPanel::currentSpec() const
     spec.host = host();
     spec.port = port();
     fillCommonOptions(&spec);
+    spec.options.send = m_sendOnConnect;
     return spec;
 }
 
@@ -218,24 +240,37 @@ QStringList TcpClientPanel::recentHosts() const
 
 void TcpClientPanel::setRecentHosts(const QStringList &hosts)
 {
+    // Every client tab gets the list when one connects: clear() and addItems() would each
+    // change the edit text for a moment, and the host check would flash an error into the
+    // status line and retitle the tab. The text ends as it was: checked once.
     const QString current = m_hostBox->currentText();
-    m_hostBox->clear();
-    m_hostBox->addItems(hosts);
-    m_hostBox->setEditText(current);
+    {
+        const QSignalBlocker blocker(m_hostBox);
+        m_hostBox->clear();
+        m_hostBox->addItems(hosts);
+        m_hostBox->setEditText(current);
+    }
+    validateHost();
 }
 
 void TcpClientPanel::validateHost()
 {
-    m_hostError = checkHost(m_hostBox->currentText());
-    m_hostBox->setStyleSheet(m_hostError.isEmpty()
-                                 ? QString()
-                                 : QStringLiteral("QComboBox { border: 2px solid #b00020; }"));
-    if (!m_hostError.isEmpty())
-        setStatus(m_hostError, Tone::Bad);
-    else if (statusText() != m_client->lastError())
-        setStatus(QString(), Tone::Neutral);
+    const QString error = checkHost(m_hostBox->currentText());
+    const QString border = error.isEmpty()
+                               ? QString()
+                               : QStringLiteral("QComboBox { border: 2px solid #b00020; }");
+    // A style sheet re-polishes the box: only when the state changes.
+    if (m_hostBox->styleSheet() != border)
+        m_hostBox->setStyleSheet(border);
+    m_hostError = error;
+    updateFieldProblems();
     updateControls();
     emit titleChanged();
+}
+
+void TcpClientPanel::updateFieldProblems()
+{
+    setFieldProblem(!m_hostError.isEmpty() ? m_hostError : m_portBox->errorString());
 }
 
 void TcpClientPanel::updateControls()
@@ -243,15 +278,22 @@ void TcpClientPanel::updateControls()
     const ConnectionState state = m_client->state();
     const bool idle = state == ConnectionState::Unconnected || state == ConnectionState::Closed;
     const bool busy = state == ConnectionState::LookingUp || state == ConnectionState::Connecting;
-    m_connectButton->setEnabled(idle && m_hostError.isEmpty());
-    m_connectButton->setToolTip(m_hostError.isEmpty()
+    const QString fieldProblem = !m_hostError.isEmpty() ? m_hostError : m_portBox->errorString();
+    const bool canConnect = idle && fieldProblem.isEmpty();
+    m_connectButton->setToolTip(fieldProblem.isEmpty()
                                     ? tr("sock = socket.socket(); sock.connect((host, port))")
-                                    : m_hostError);
-    m_hostBox->setEnabled(idle);
-    m_portBox->setEnabled(idle);
-    m_closeButton->setEnabled(!idle);
-    m_abortButton->setEnabled(!idle);
-    m_halfCloseButton->setEnabled(m_client->canSend());
+                                    : fieldProblem);
+    // Connecting, the next step is typing the message; closed, it is connecting again.
+    QWidget *focusTarget = sendBox();
+    if (idle)
+        focusTarget = canConnect ? static_cast<QWidget *>(m_connectButton) : m_hostBox;
+    setControlsEnabled({{m_connectButton, canConnect},
+                        {m_hostBox, idle},
+                        {m_portBox, idle},
+                        {m_closeButton, !idle},
+                        {m_abortButton, !idle},
+                        {m_halfCloseButton, m_client->canSend()}},
+                       focusTarget);
 
     Tone tone = Tone::Neutral;
     if (state == ConnectionState::Connected)

@@ -2,10 +2,12 @@
 
 #include "sessionpanel.h"
 
+#include <optional>
+
+class PortBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
-class QSpinBox;
 class TcpClientSession;
 
 // The lesson's client: connect((host, port)), then send and recv on that one socket;
@@ -42,11 +44,13 @@ signals:
 
 private:
     void validateHost();
+    void updateFieldProblems();
     void updateControls();
+    void startFromUser();
 
     TcpClientSession *m_client = nullptr;
     QComboBox *m_hostBox = nullptr;
-    QSpinBox *m_portBox = nullptr;
+    PortBox *m_portBox = nullptr;
     QPushButton *m_connectButton = nullptr;
     QPushButton *m_closeButton = nullptr;
     QPushButton *m_abortButton = nullptr;
@@ -54,5 +58,8 @@ private:
     QLabel *m_stateLabel = nullptr;
     QLabel *m_addressLabel = nullptr;
     QString m_hostError;
-    QByteArray m_sendOnConnect; // the endpoint's send=TEXT, sent once connected
+    // The endpoint's send=TEXT: kept for currentSpec() (a workspace saves it), and sent once,
+    // at the first connection after it was set.
+    std::optional<QByteArray> m_sendOnConnect;
+    bool m_sendOnConnectPending = false;
 };

@@ -1,8 +1,10 @@
 #include "tcpserverpanel.h"
 
+#include "bindaddressbox.h"
 #include "endpointspec.h"
 #include "localaddresses.h"
 #include "payloadcodec.h"
+#include "portbox.h"
 #include "sendbox.h"
 #include "tcpserversession.h"
 #include "trafficlogmodel.h"
@@ -17,8 +19,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -32,6 +34,12 @@ QString escapedText(const QByteArray &bytes)
     return literal.mid(2, literal.size() - 3);
 }
 
+QString greetingToolTip()
+{
+    return TcpServerPanel::tr("con.send(greeting) right after accept(). Escapes work: \\n "
+                              "\\r \\t \\\\ \\xHH");
+}
+
 } // namespace
 
 TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
@@ -41,20 +49,18 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     // Row 1: bind((address, port)) + listen().
     auto *bindRow = new QHBoxLayout;
     auto *bindLabel = new QLabel(tr("Listen &on"), this);
-    m_bindBox = new QComboBox(this);
+    m_bindBox = new BindAddressBox(this);
     m_bindBox->setObjectName(QStringLiteral("bindBox"));
     m_bindBox->setToolTip(tr("bind((address, port)): which of this computer's addresses accept "
                              "connections. 0.0.0.0 means all interfaces, as in the lesson."));
     bindLabel->setBuddy(m_bindBox);
-    populateBindChoices();
     auto *portLabel = new QLabel(tr("&Port"), this);
-    m_portBox = new QSpinBox(this);
+    m_portBox = new PortBox(this);
     m_portBox->setObjectName(QStringLiteral("portBox"));
-    m_portBox->setRange(0, 65535);
+    m_portBox->setMinimum(0);
     m_portBox->setValue(1337);
-    m_portBox->setSpecialValueText(tr("0 (any free port)"));
-    m_portBox->setToolTip(tr("The port to listen on. 0 lets the system pick any free port; "
-                             "the one it picked is shown once listening."));
+    m_portBox->setHelpText(tr("The port to listen on. 0 lets the system pick any free port; "
+                              "the one it picked is shown once listening."));
     portLabel->setBuddy(m_portBox);
     m_listenButton = new QPushButton(tr("&Listen"), this);
     m_listenButton->setObjectName(QStringLiteral("listenButton"));
@@ -103,20 +109,10 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_greetingEdit = new QLineEdit(this);
     m_greetingEdit->setObjectName(QStringLiteral("greetingEdit"));
     m_greetingEdit->setPlaceholderText(tr("sent to each connection when accepted, e.g. Hi!\\n"));
-    m_greetingEdit->setToolTip(tr("con.send(greeting) right after accept(). Escapes work: \\n "
-                                  "\\r \\t \\\\ \\xHH"));
+    m_greetingEdit->setToolTip(greetingToolTip());
     m_greetingEdit->setClearButtonEnabled(true);
     greetingLabel->setBuddy(m_greetingEdit);
-    connect(m_greetingEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
-        const EncodeResult result = encodePayload(text, InputMode::Escapes, LineEnding::None);
-        m_greetingEdit->setStyleSheet(result.ok() ? QString()
-                                                  : QStringLiteral("QLineEdit { border: 2px "
-                                                                   "solid #b00020; }"));
-        m_greetingEdit->setToolTip(result.ok() ? tr("con.send(greeting) right after accept()")
-                                               : result.error);
-        if (result.ok())
-            m_server->setGreeting(result.bytes);
-    });
+    connect(m_greetingEdit, &QLineEdit::textChanged, this, &TcpServerPanel::applyGreeting);
     controlsLayout()->addWidget(createOptionsRow({greetingLabel, m_greetingEdit}));
 
     // Middle: the accepted connections beside the log.
@@ -201,7 +197,16 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     };
     updateTitle();
 
-    connect(m_listenButton, &QPushButton::clicked, this, &TcpServerPanel::start);
+    connect(m_listenButton, &QPushButton::clicked, this, [this] {
+        start();
+        // Next the class connects: the list is where their rows appear and get chosen.
+        if (isStarted())
+            m_connectionView->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_portBox, &PortBox::portChanged, this, [this] {
+        updateFieldProblems();
+        updateControls();
+    });
     connect(m_stopButton, &QPushButton::clicked, m_server, &TcpServerSession::stopListening);
     connect(m_closeButton, &QPushButton::clicked, this, [this] {
         forSelected(&TcpServerSession::closeConnection);
@@ -233,15 +238,24 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         updateControls();
         emit titleChanged();
     });
-    // Rows arrive in batches: select the first connection when nothing is selected, so
-    // the instructor can type and send to the first student straight away. The first of
-    // the batch: a class connecting at once must not select whoever came last.
+    // Rows arrive in batches: select the first new connection when no open one is
+    // selected (none yet, or the ones selected have all closed), so the instructor can type
+    // and send to the student straight away. The first of the batch: a class connecting at
+    // once must not select whoever came last. Through the selection model, not selectRow(),
+    // which would toggle instead while Ctrl is held.
     connect(m_server->connectionModel(),
             &QAbstractItemModel::rowsInserted,
             this,
             [this](const QModelIndex &, int first) {
-                if (!m_connectionView->selectionModel()->hasSelection())
-                    m_connectionView->selectRow(first);
+                if (!isAnySelectedOpen()) {
+                    m_connectionView->selectionModel()
+                        ->setCurrentIndex(m_connectionView->model()->index(first, 0),
+                                          QItemSelectionModel::ClearAndSelect
+                                              | QItemSelectionModel::Rows);
+                }
+                // connectionAccepted came before the row: only now can the target name it.
+                updateSendTarget();
+                updateControls();
             });
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateSendTarget();
@@ -256,31 +270,14 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     updateSendTarget();
 }
 
-void TcpServerPanel::populateBindChoices()
-{
-    m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
-    m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
-    m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
-    m_bindBox->addItem(tr("IPv6 loopback only (::1)"), QStringLiteral("::1"));
-    for (const LocalAddress &local : localAddresses()) {
-        const QString address = local.address.toString();
-        m_bindBox->addItem(tr("%1 (%2 only)").arg(address, local.interfaceName), address);
-    }
-}
-
 QString TcpServerPanel::bindHost() const
 {
-    return m_bindBox->currentData().toString();
+    return m_bindBox->host();
 }
 
 void TcpServerPanel::setBindHost(const QString &host)
 {
-    int index = m_bindBox->findData(host);
-    if (index < 0) {
-        m_bindBox->addItem(host, host);
-        index = m_bindBox->count() - 1;
-    }
-    m_bindBox->setCurrentIndex(index);
+    m_bindBox->setHost(host);
 }
 
 quint16 TcpServerPanel::port() const
@@ -310,7 +307,9 @@ void TcpServerPanel::applySpec(const EndpointSpec &spec)
 
 void TcpServerPanel::start()
 {
-    setStatus(QString(), Tone::Neutral);
+    if (!m_portBox->isValid())
+        return;
+    clearStatus();
     m_server->listen(bindHost(), port());
 }
 
@@ -363,18 +362,66 @@ void TcpServerPanel::applyLogFilter()
 
 void TcpServerPanel::forSelected(void (TcpServerSession::*action)(int))
 {
+    QPointer<TcpServerPanel> alive(this);
     for (int id : selectedConnectionIds())
         (m_server->*action)(id);
+    // A half-close waiting for queued data changes what the connection can do before its
+    // state changes: the buttons and the send target must not wait for that.
+    if (alive) {
+        updateControls();
+        updateSendTarget();
+    }
+}
+
+bool TcpServerPanel::isAnySelectedOpen() const
+{
+    for (int id : selectedConnectionIds()) {
+        const TcpConnection *connection = m_server->connection(id);
+        if (connection && connection->state() != ConnectionState::Closed)
+            return true;
+    }
+    return false;
+}
+
+void TcpServerPanel::applyGreeting()
+{
+    const EncodeResult result = encodePayload(m_greetingEdit->text(),
+                                              InputMode::Escapes,
+                                              LineEnding::None);
+    const QString border = result.ok() ? QString()
+                                       : QStringLiteral("QLineEdit { border: 2px solid #b00020; }");
+    // A style sheet re-polishes the field: only when the state changes.
+    if (m_greetingEdit->styleSheet() != border)
+        m_greetingEdit->setStyleSheet(border);
+    m_greetingEdit->setToolTip(result.ok() ? greetingToolTip() : result.error);
+    // The previous greeting must not stay in force unseen: the field no longer shows it.
+    m_server->setGreeting(result.ok() ? result.bytes : QByteArray());
+    m_greetingError = result.ok()
+                          ? QString()
+                          : tr("Greeting not sent while it is invalid: %1").arg(result.error);
+    updateFieldProblems();
+}
+
+void TcpServerPanel::updateFieldProblems()
+{
+    setFieldProblem(m_portBox->isValid() ? m_greetingError : m_portBox->errorString());
 }
 
 void TcpServerPanel::updateControls()
 {
     using State = TcpServerSession::ListenState;
     const State state = m_server->listenState();
-    m_listenButton->setEnabled(state == State::NotListening);
-    m_stopButton->setEnabled(state != State::NotListening);
-    m_bindBox->setEnabled(state == State::NotListening);
-    m_portBox->setEnabled(state == State::NotListening);
+    const bool idle = state == State::NotListening;
+    const bool canListen = idle && m_portBox->isValid();
+    m_listenButton->setToolTip(m_portBox->isValid()
+                                   ? tr("bind() + listen(): wait for incoming connections")
+                                   : m_portBox->errorString());
+    setControlsEnabled({{m_listenButton, canListen},
+                        {m_stopButton, !idle},
+                        {m_bindBox, idle},
+                        {m_portBox, idle}},
+                       idle ? (canListen ? static_cast<QWidget *>(m_listenButton) : m_portBox)
+                            : m_connectionView);
     switch (state) {
     case State::NotListening:
         setStateLabel(m_stateLabel, tr("Not listening"), Tone::Neutral);
@@ -388,15 +435,23 @@ void TcpServerPanel::updateControls()
                       Tone::Good);
         break;
     }
-    bool anySelectedOpen = false;
+    // Each button only for connections it still does something to: a Closing connection
+    // is already closing, and one that cannot send has nothing to half-close.
+    bool anyConnected = false;
+    bool anyNotClosed = false;
+    bool anyCanSend = false;
     for (int id : selectedConnectionIds()) {
         const TcpConnection *connection = m_server->connection(id);
-        anySelectedOpen = anySelectedOpen
-                          || (connection && connection->state() != ConnectionState::Closed);
+        if (!connection)
+            continue;
+        anyConnected = anyConnected || connection->state() == ConnectionState::Connected;
+        anyNotClosed = anyNotClosed || connection->state() != ConnectionState::Closed;
+        anyCanSend = anyCanSend || connection->canSend();
     }
-    m_closeButton->setEnabled(anySelectedOpen);
-    m_abortButton->setEnabled(anySelectedOpen);
-    m_halfCloseButton->setEnabled(anySelectedOpen);
+    setControlsEnabled({{m_closeButton, anyConnected},
+                        {m_abortButton, anyNotClosed},
+                        {m_halfCloseButton, anyCanSend}},
+                       m_connectionView);
 }
 
 void TcpServerPanel::updateReachableLine()
@@ -439,6 +494,9 @@ void TcpServerPanel::updateSendTarget()
 {
     const int open = m_server->openConnectionCount();
     if (open == 0) {
+        // No target while nothing can be sent: "Send to the 1 connection" with none open
+        // would contradict the list.
+        sendBox()->setTargetText(QString());
         sendBox()->setSendingAllowed(false,
                                      m_server->totalAccepted() == 0
                                          ? tr("Nobody is connected yet: a client must connect "
@@ -460,6 +518,7 @@ void TcpServerPanel::updateSendTarget()
             names.append(QLatin1Char('#') + QString::number(id));
     }
     if (names.isEmpty()) {
+        sendBox()->setTargetText(QString());
         sendBox()->setSendingAllowed(false,
                                      tr("Select an open connection in the list, or tick "
                                         "\"Send to all\", to choose who receives this."));

@@ -2,12 +2,13 @@
 
 #include "sessionpanel.h"
 
+class BindAddressBox;
+class PortBox;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QTableView;
 class TcpServerSession;
 
@@ -40,17 +41,19 @@ public:
     QList<int> selectedConnectionIds() const;
 
 private:
-    void populateBindChoices();
+    void applyGreeting();
+    void updateFieldProblems();
     void updateControls();
     void updateReachableLine();
     void updateSendTarget();
     void applyLogFilter();
     void sendBytes(const QByteArray &bytes);
     void forSelected(void (TcpServerSession::*action)(int));
+    bool isAnySelectedOpen() const;
 
     TcpServerSession *m_server = nullptr;
-    QComboBox *m_bindBox = nullptr;
-    QSpinBox *m_portBox = nullptr;
+    BindAddressBox *m_bindBox = nullptr;
+    PortBox *m_portBox = nullptr;
     QPushButton *m_listenButton = nullptr;
     QPushButton *m_stopButton = nullptr;
     QLabel *m_stateLabel = nullptr;
@@ -64,4 +67,5 @@ private:
     QPushButton *m_removeClosedButton = nullptr;
     QCheckBox *m_sendToAllBox = nullptr;
     QComboBox *m_logFilterBox = nullptr;
+    QString m_greetingError; // why the greeting is not sent, or empty
 };

@@ -69,6 +69,7 @@ QString csvField(const QString &field)
 TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
+    , m_scrollTimer(this) // a child too, so that tests and tools find it by name
 {
     Q_ASSERT(model);
 
@@ -158,11 +159,10 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     layout->addWidget(m_toolRow);
     layout->addWidget(m_table, 1);
 
-    m_scrollTimer = new QTimer(this);
-    m_scrollTimer->setObjectName(QStringLiteral("scrollTimer"));
-    m_scrollTimer->setSingleShot(true);
-    m_scrollTimer->setInterval(ScrollDelayMs);
-    connect(m_scrollTimer, &QTimer::timeout, this, &TrafficLogView::scrollToBottomIfFollowing);
+    m_scrollTimer.setObjectName(QStringLiteral("scrollTimer"));
+    m_scrollTimer.setSingleShot(true);
+    m_scrollTimer.setInterval(ScrollDelayMs);
+    connect(&m_scrollTimer, &QTimer::timeout, this, &TrafficLogView::scrollToBottomIfFollowing);
 
     // Following: the user's position decides, whatever moved the scroll bar (wheel, drag,
     // keys, Page Up). Inserted rows only change the range, never the value, so they keep
@@ -178,6 +178,12 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
             &QAbstractItemModel::rowsInserted,
             this,
             &TrafficLogView::scheduleScrollIfFollowing);
+    connect(m_filter,
+            &QAbstractItemModel::rowsRemoved,
+            this,
+            [this](const QModelIndex &, int first, int last) {
+                keepPlaceAfterRemoval(first, last);
+            });
 
     connect(m_displayBox, &QComboBox::currentIndexChanged, this, [this] {
         m_model->setDisplayMode(DisplayMode(m_displayBox->currentData().toInt()));
@@ -217,6 +223,13 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     setFocusProxy(m_table);
     updateMetrics();
     updateTrimmedMarker();
+}
+
+TrafficLogView::~TrafficLogView()
+{
+    // ~QWidget hides the table after our members are gone, m_scrollTimer among them, and
+    // hiding it changes the scroll range: the slots here must not run by then.
+    disconnect(m_table->verticalScrollBar(), nullptr, this, nullptr);
 }
 
 DisplayMode TrafficLogView::displayMode() const
@@ -418,8 +431,27 @@ void TrafficLogView::scrollToBottomIfFollowing()
 void TrafficLogView::scheduleScrollIfFollowing()
 {
     // Not restarted while running: under a flood it would never fire.
-    if (m_following && !m_scrollTimer->isActive())
-        m_scrollTimer->start();
+    if (m_following && !m_scrollTimer.isActive())
+        m_scrollTimer.start();
+}
+
+void TrafficLogView::keepPlaceAfterRemoval(int first, int last)
+{
+    // The row budget trims the oldest rows, at the top, up to 20 times a second. A view
+    // keeps its scroll value, so without this the rows being read would slide up and away
+    // under the reader; following the bottom, the next scroll takes care of it.
+    if (m_following)
+        return;
+    QScrollBar *scrollBar = m_table->verticalScrollBar();
+    const bool perPixel = m_table->verticalScrollMode() == QAbstractItemView::ScrollPerPixel;
+    const int rowHeight = qMax(1, m_table->verticalHeader()->defaultSectionSize());
+    const int topRow = perPixel ? scrollBar->value() / rowHeight : scrollBar->value();
+    // Only the removed rows above the top one move it; a removed top row leaves the next
+    // one at the top.
+    const int above = qMin(last, topRow - 1) - first + 1;
+    if (above <= 0)
+        return;
+    scrollBar->setValue(scrollBar->value() - above * (perPixel ? rowHeight : 1));
 }
 
 void TrafficLogView::updateMetrics()

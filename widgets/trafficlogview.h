@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QSet>
 #include <QStringList>
+#include <QTimer>
 #include <QWidget>
 
 class QAction;
@@ -15,7 +16,6 @@ class QHBoxLayout;
 class QLabel;
 class QModelIndex;
 class QTableView;
-class QTimer;
 class TrafficLogDelegate;
 class TrafficLogFilter;
 class TrafficLogModel;
@@ -30,6 +30,7 @@ class TrafficLogView : public QWidget
 
 public:
     explicit TrafficLogView(TrafficLogModel *model, QWidget *parent = nullptr);
+    ~TrafficLogView() override;
 
     TrafficLogModel *model() const { return m_model; }
     QTableView *tableView() const { return m_table; }
@@ -75,6 +76,7 @@ private:
     void updateTrimmedMarker();
     void scrollToBottomIfFollowing();
     void scheduleScrollIfFollowing();
+    void keepPlaceAfterRemoval(int first, int last);
     void updateMetrics();
     void showContextMenu(const QPoint &position);
     void emitActivated(const QModelIndex &proxyIndex);
@@ -92,6 +94,6 @@ private:
     TrafficLogDelegate *m_delegate = nullptr;
     QAction *m_copyAction = nullptr;
     QList<QPointer<QAction>> m_rowActions; // owned by the panel; may go away first
-    QTimer *m_scrollTimer = nullptr;
+    QTimer m_scrollTimer;
     bool m_following = true; // the user is at the bottom: new rows scroll into view
 };

@@ -1,19 +1,18 @@
 #include "udppeerpanel.h"
 
+#include "bindaddressbox.h"
 #include "endpointspec.h"
-#include "localaddresses.h"
+#include "portbox.h"
 #include "sendbox.h"
 #include "trafficlogmodel.h"
 #include "trafficlogview.h"
 #include "udppeersession.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -23,28 +22,19 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
 {
     auto *bindRow = new QHBoxLayout;
     auto *bindLabel = new QLabel(tr("&Bind to"), this);
-    m_bindBox = new QComboBox(this);
+    m_bindBox = new BindAddressBox(this);
     m_bindBox->setObjectName(QStringLiteral("bindBox"));
-    m_bindBox->addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
-    m_bindBox->addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
-    m_bindBox->addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));
-    m_bindBox->addItem(tr("IPv6 loopback only (::1)"), QStringLiteral("::1"));
-    for (const LocalAddress &local : localAddresses()) {
-        const QString address = local.address.toString();
-        m_bindBox->addItem(tr("%1 (%2 only)").arg(address, local.interfaceName), address);
-    }
     m_bindBox->setToolTip(tr("sock.bind((address, port)): a server binds so that clients know "
                              "where to send. A client need not bind: the system picks a port "
                              "at its first sendto()."));
     bindLabel->setBuddy(m_bindBox);
     auto *portLabel = new QLabel(tr("&Port"), this);
-    m_portBox = new QSpinBox(this);
+    m_portBox = new PortBox(this);
     m_portBox->setObjectName(QStringLiteral("portBox"));
-    m_portBox->setRange(0, 65535);
+    m_portBox->setMinimum(0);
     m_portBox->setValue(1337);
-    m_portBox->setSpecialValueText(tr("0 (any free port)"));
-    m_portBox->setToolTip(tr("The port of sock.bind((address, port)). 0 lets the system pick "
-                             "any free port; the one it picked is shown once bound."));
+    m_portBox->setHelpText(tr("The port of sock.bind((address, port)). 0 lets the system pick "
+                              "any free port; the one it picked is shown once bound."));
     portLabel->setBuddy(m_portBox);
     m_bindButton = new QPushButton(tr("B&ind"), this);
     m_bindButton->setObjectName(QStringLiteral("bindButton"));
@@ -95,16 +85,26 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
                                   && event.type == EventType::Received);
     });
 
-    connect(m_bindButton, &QPushButton::clicked, this, &UdpPeerPanel::start);
+    connect(m_bindButton, &QPushButton::clicked, this, [this] {
+        start();
+        // Next the instructor types a datagram: the focus goes where it is typed.
+        if (isStarted() || m_peer->bindState() == UdpPeerSession::BindState::LookingUp)
+            sendBox()->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_portBox, &PortBox::portChanged, this, [this] {
+        updateFieldProblems();
+        updateControls();
+    });
     connect(m_unbindButton, &QPushButton::clicked, m_peer, &UdpPeerSession::unbind);
     connect(m_destinationEdit, &QLineEdit::textChanged, this, &UdpPeerPanel::validateDestination);
     connect(m_peer, &UdpPeerSession::bindStateChanged, this, [this] {
         updateControls();
         emit titleChanged();
-        if (m_peer->isBoundExplicitly() && !m_sendOnBind.isEmpty() && m_destinationError.isEmpty()) {
-            sendDatagram(m_sendOnBind);
-            m_sendOnBind.clear();
-        }
+        if (!m_peer->isBoundExplicitly() || !m_sendOnBindPending || !m_destinationError.isEmpty())
+            return;
+        m_sendOnBindPending = false;
+        if (m_sendOnBind && !m_sendOnBind->isEmpty())
+            sendDatagram(*m_sendOnBind);
     });
     connect(sendBox(), &SendBox::sendRequested, this, &UdpPeerPanel::sendDatagram);
     validateDestination();
@@ -125,12 +125,15 @@ void UdpPeerPanel::applySpec(const EndpointSpec &spec)
     setPort(spec.port);
     if (spec.options.to)
         setDestination(spec.options.to->toString());
-    m_sendOnBind = spec.options.send.value_or(QByteArray());
+    m_sendOnBind = spec.options.send;
+    m_sendOnBindPending = spec.options.send.has_value();
 }
 
 void UdpPeerPanel::start()
 {
-    setStatus(QString(), Tone::Neutral);
+    if (!m_portBox->isValid())
+        return;
+    clearStatus();
     m_peer->bind(bindHost(), port());
 }
 
@@ -145,6 +148,10 @@ EndpointSpec UdpPeerPanel::currentSpec() const
         if (const std::optional<HostPort> to = parseHostPort(destination(), nullptr))
             spec.options.to = *to;
     }
+    // send= needs to=: without a destination the spec would not load again, so a bad
+    // destination costs the saved send= rather than the whole workspace.
+    if (spec.options.to)
+        spec.options.send = m_sendOnBind;
     return spec;
 }
 
@@ -155,17 +162,12 @@ bool UdpPeerPanel::isStarted() const
 
 QString UdpPeerPanel::bindHost() const
 {
-    return m_bindBox->currentData().toString();
+    return m_bindBox->host();
 }
 
 void UdpPeerPanel::setBindHost(const QString &host)
 {
-    int index = m_bindBox->findData(host);
-    if (index < 0) {
-        m_bindBox->addItem(host, host);
-        index = m_bindBox->count() - 1;
-    }
-    m_bindBox->setCurrentIndex(index);
+    m_bindBox->setHost(host);
 }
 
 quint16 UdpPeerPanel::port() const
@@ -225,17 +227,44 @@ void UdpPeerPanel::validateDestination()
     else
         m_destinationEdit->setToolTip(error.isEmpty() ? tr("sock.sendto(data, (host, port))")
                                                       : error);
+    updateFieldProblems();
     updateControls();
+}
+
+void UdpPeerPanel::updateFieldProblems()
+{
+    // An empty destination is where every UDP tab starts, not a mistake: the send box says
+    // what to do. A wrong one is said in words, not only by a red border.
+    QString problem = m_portBox->errorString();
+    if (problem.isEmpty() && !destination().isEmpty())
+        problem = m_destinationError;
+    setFieldProblem(problem);
 }
 
 void UdpPeerPanel::updateControls()
 {
     using State = UdpPeerSession::BindState;
     const State state = m_peer->bindState();
-    m_bindButton->setEnabled(!m_peer->isBoundExplicitly() && state != State::LookingUp);
-    m_unbindButton->setEnabled(state != State::Unbound);
-    m_bindBox->setEnabled(state == State::Unbound);
-    m_portBox->setEnabled(state == State::Unbound);
+    // The fields go with the Bind button: after the system picked a port at the first send,
+    // Bind still binds, to what the fields say.
+    const bool canBind = !m_peer->isBoundExplicitly() && state != State::LookingUp;
+    m_bindButton->setToolTip(m_portBox->isValid()
+                                 ? tr("sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+                                      "sock.bind((address, port))")
+                                 : m_portBox->errorString());
+    setControlsEnabled({{m_bindButton, canBind && m_portBox->isValid()},
+                        {m_unbindButton, state != State::Unbound},
+                        {m_bindBox, canBind},
+                        {m_portBox, canBind}},
+                       canBind ? (m_portBox->isValid() ? static_cast<QWidget *>(m_bindButton)
+                                                       : m_portBox)
+                               : sendBox());
+    m_stateLabel->setToolTip(
+        state == State::Bound && !m_peer->isBoundExplicitly()
+            ? tr("The system picked this port at the first sendto(), as it does for a socket "
+                 "that was never bound; replies to it arrive here. Bind uses the address and "
+                 "port in the fields instead.")
+            : QString());
     if (state == State::LookingUp)
         setStateLabel(m_stateLabel, tr("Looking up %1").arg(bindHost()), Tone::Busy);
     else if (m_peer->isBoundExplicitly())
@@ -243,9 +272,9 @@ void UdpPeerPanel::updateControls()
                       tr("Bound to %1").arg(m_peer->localAddress().toString()),
                       Tone::Good);
     else if (state == State::Bound)
+        // The system's port, not the field's: the field is what Bind would ask for.
         setStateLabel(m_stateLabel,
-                      tr("Port %1, picked by the system at the first send")
-                          .arg(m_peer->localAddress().port),
+                      tr("Bound by the system to port %1").arg(m_peer->localAddress().port),
                       Tone::Good);
     else
         setStateLabel(m_stateLabel, tr("Not bound"), Tone::Neutral);

@@ -2,12 +2,14 @@
 
 #include "sessionpanel.h"
 
+#include <optional>
+
+class BindAddressBox;
+class PortBox;
 class QAction;
-class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class UdpPeerSession;
 struct SocketAddress;
 
@@ -46,16 +48,20 @@ private:
     void sendDatagram(const QByteArray &bytes);
     static QString destinationToolTip();
     void validateDestination();
+    void updateFieldProblems();
     void updateControls();
 
     UdpPeerSession *m_peer = nullptr;
-    QComboBox *m_bindBox = nullptr;
-    QSpinBox *m_portBox = nullptr;
+    BindAddressBox *m_bindBox = nullptr;
+    PortBox *m_portBox = nullptr;
     QPushButton *m_bindButton = nullptr;
     QPushButton *m_unbindButton = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLineEdit *m_destinationEdit = nullptr;
     QAction *m_replyAction = nullptr;
     QString m_destinationError;
-    QByteArray m_sendOnBind; // the endpoint's send=TEXT, sent to "to" once bound
+    // The endpoint's send=TEXT: kept for currentSpec() (a workspace saves it), and sent once
+    // to "to", at the first bind after it was set.
+    std::optional<QByteArray> m_sendOnBind;
+    bool m_sendOnBindPending = false;
 };

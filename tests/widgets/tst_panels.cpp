@@ -1,4 +1,7 @@
+#include "bindaddressbox.h"
 #include "connectionlistmodel.h"
+#include "endpointspec.h"
+#include "portbox.h"
 #include "sendbox.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
@@ -18,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSet>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyle>
 #include <QStyleOptionButton>
@@ -195,7 +199,7 @@ void chooseLoopbackAnyPort(const SessionPanel &panel)
 {
     auto *bindBox = find<QComboBox>(&panel, "bindBox");
     bindBox->setCurrentIndex(bindBox->findData(Loopback));
-    typeOver(find<QSpinBox>(&panel, "portBox"), QStringLiteral("0"));
+    typeOver(find<QLineEdit>(&panel, "portBox"), QStringLiteral("0"));
 }
 
 // The helpers below only click: each test waits for the outcome itself, with QTRY_*, so
@@ -219,7 +223,7 @@ void clickBindOnLoopback(const UdpPeerPanel &peer)
 void clickConnect(const TcpClientPanel &client, quint16 port)
 {
     typeOver(find<QComboBox>(&client, "hostBox")->lineEdit(), Loopback);
-    typeOver(find<QSpinBox>(&client, "portBox"), QString::number(port));
+    typeOver(find<QLineEdit>(&client, "portBox"), QString::number(port));
     click(&client, "connectButton");
 }
 
@@ -268,6 +272,57 @@ QString describe(const QWidget *widget)
 
 enum class PanelKind { TcpServer, TcpClient, UdpPeer };
 
+std::unique_ptr<SessionPanel> createPanel(PanelKind kind, int id = 1)
+{
+    switch (kind) {
+    case PanelKind::TcpServer:
+        return std::make_unique<TcpServerPanel>(new TcpServerSession(id));
+    case PanelKind::TcpClient:
+        return std::make_unique<TcpClientPanel>(new TcpClientSession(id));
+    case PanelKind::UdpPeer:
+        return std::make_unique<UdpPeerPanel>(new UdpPeerSession(id));
+    }
+    return nullptr;
+}
+
+// The button that starts a panel's socket: Listen, Connect or Bind.
+const char *startButtonName(PanelKind kind)
+{
+    switch (kind) {
+    case PanelKind::TcpServer:
+        return "listenButton";
+    case PanelKind::TcpClient:
+        return "connectButton";
+    case PanelKind::UdpPeer:
+        return "bindButton";
+    }
+    return "";
+}
+
+// The enabled state of a server's connection buttons, as "close abort half-close".
+QString connectionButtons(const TcpServerPanel &server)
+{
+    QStringList enabled;
+    for (const char *name : {"closeButton", "abortButton", "halfCloseButton"})
+        enabled.append(find<QPushButton>(&server, name)->isEnabled() ? QStringLiteral("on")
+                                                                     : QStringLiteral("off"));
+    return enabled.join(u' ');
+}
+
+// The port of a loopback server that was listening and is no longer: connecting to it
+// is refused.
+quint16 refusedPort()
+{
+    TcpServerSession server(99);
+    QSignalSpy listening(&server, &TcpServerSession::listenStateChanged);
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    if (!server.isListening() && !listening.wait())
+        return 0;
+    const quint16 port = server.listenAddress().port;
+    server.stopListening();
+    return port;
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(PanelKind)
@@ -289,6 +344,18 @@ private slots:
     void selectedConnectionsFilterShowsOnlyTheirRows();
     void everyControlHasATooltip_data();
     void everyControlHasATooltip();
+    void focusGoesWhereTheNextStepIs();
+    void serverSendTargetFollowsTheConnections();
+    void serverConnectionButtonsFollowWhatEachCanDo();
+    void invalidGreetingIsNotSentAndSaysSo();
+    void udpBadDestinationIsSaidInTheStatusLine();
+    void udpImplicitBindLeavesTheFieldsUsable();
+    void sendOptionIsKeptInTheSpec_data();
+    void sendOptionIsKeptInTheSpec();
+    void recentHostsLeaveTheStatusAlone();
+    void bindAddressBoxIsSharedByServerAndUdp();
+    void portFieldSaysWhatIsWrong_data();
+    void portFieldSaysWhatIsWrong();
 };
 
 void tst_Panels::lessonExchangeClientToServerAndBack()
@@ -690,18 +757,7 @@ void tst_Panels::everyControlHasATooltip()
     // The lesson's concepts are in the tooltips ("bind((address, port)): ..."): a control
     // without one is a concept the class cannot look up.
     QFETCH(PanelKind, kind);
-    std::unique_ptr<SessionPanel> panel;
-    switch (kind) {
-    case PanelKind::TcpServer:
-        panel = std::make_unique<TcpServerPanel>(new TcpServerSession(1));
-        break;
-    case PanelKind::TcpClient:
-        panel = std::make_unique<TcpClientPanel>(new TcpClientSession(1));
-        break;
-    case PanelKind::UdpPeer:
-        panel = std::make_unique<UdpPeerPanel>(new UdpPeerSession(1));
-        break;
-    }
+    const std::unique_ptr<SessionPanel> panel = createPanel(kind);
 
     QStringList checked;
     QStringList missing;
@@ -717,6 +773,344 @@ void tst_Panels::everyControlHasATooltip()
     QVERIFY2(checked.size() >= 10, qPrintable(checked.join(u'\n')));
     QVERIFY2(missing.isEmpty(),
              qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral(", "))));
+}
+
+void tst_Panels::focusGoesWhereTheNextStepIs()
+{
+    // Connect disables itself; left to Qt, the focus went on to the recv size box and the
+    // message the instructor typed next became a recv size.
+    TcpServerPanel server(new TcpServerSession(1));
+    TcpClientPanel client(new TcpClientSession(2));
+    UdpPeerPanel peer(new UdpPeerSession(3));
+    QVERIFY(showAll({&server, &client, &peer}));
+
+    clickListenOnLoopback(server);
+    QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+    QCOMPARE(server.focusWidget(), server.connectionView());
+
+    auto *recvSizeBox = find<QSpinBox>(&client, "recvSizeBox");
+    const int recvSize = recvSizeBox->value();
+    clickConnect(client, listeningPort(server));
+    QCOMPARE(client.focusWidget(), sendEditor(client));
+    QTRY_VERIFY2(isConnected(client), qPrintable(client.statusText()));
+    QCOMPARE(client.focusWidget(), sendEditor(client));
+    QTest::keyClicks(client.focusWidget(), QStringLiteral("12"));
+    QCOMPARE(client.sendBox()->text(), QStringLiteral("12"));
+    QCOMPARE(recvSizeBox->value(), recvSize);
+
+    // Close disables itself too: the focus goes to Connect, the next step, not on down the
+    // chain.
+    click(&client, "closeButton");
+    QTRY_VERIFY(!isConnected(client));
+    QCOMPARE(client.focusWidget(), find<QWidget>(&client, "connectButton"));
+
+    clickBindOnLoopback(peer);
+    QTRY_VERIFY2(peer.peer()->isBoundExplicitly(), qPrintable(peer.statusText()));
+    QCOMPARE(peer.focusWidget(), sendEditor(peer));
+
+    // Focusing the send box focuses its editor.
+    peer.logView()->tableView()->setFocus();
+    peer.sendBox()->setFocus();
+    QCOMPARE(peer.focusWidget(), sendEditor(peer));
+}
+
+void tst_Panels::serverSendTargetFollowsTheConnections()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    TcpClientPanel first(new TcpClientSession(2));
+    TcpClientPanel second(new TcpClientSession(3));
+    QVERIFY(showAll({&server, &first, &second}));
+    QPushButton *send = sendButton(server);
+    clickListenOnLoopback(server);
+    QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+    QVERIFY(!send->isEnabled());
+    QVERIFY2(send->toolTip().contains(QStringLiteral("Nobody")), qPrintable(send->toolTip()));
+
+    // Connected and selected: the hint names it, never "nobody is connected yet".
+    clickConnect(first, listeningPort(server));
+    QTRY_COMPARE(server.selectedConnectionIds(), QList<int>{1});
+    QTRY_VERIFY(send->isEnabled());
+    QCOMPARE(send->text(), QStringLiteral("Send to #1"));
+    QVERIFY2(!sendEditor(server)->placeholderText().contains(QStringLiteral("Nobody")),
+             qPrintable(sendEditor(server)->placeholderText()));
+
+    // Its only connection closed: a disabled button names no target.
+    click(&server, "sendToAllBox");
+    QCOMPARE(send->text(), QStringLiteral("Send to the 1 connection"));
+    click(&first, "closeButton");
+    QTRY_COMPARE(server.server()->openConnectionCount(), 0);
+    QVERIFY(!send->isEnabled());
+    QCOMPARE(send->text(), QStringLiteral("Send"));
+    click(&server, "sendToAllBox");
+    QVERIFY(!send->isEnabled());
+    QCOMPARE(send->text(), QStringLiteral("Send"));
+
+    // The selected connection is closed: the next one to arrive is selected instead, so
+    // the instructor can answer the new student straight away.
+    clickConnect(second, listeningPort(server));
+    QTRY_COMPARE(server.selectedConnectionIds(), QList<int>{2});
+    QTRY_VERIFY(send->isEnabled());
+    QCOMPARE(send->text(), QStringLiteral("Send to #2"));
+}
+
+void tst_Panels::serverConnectionButtonsFollowWhatEachCanDo()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    TcpClientPanel client(new TcpClientSession(2));
+    QVERIFY(showAll({&server, &client}));
+    clickListenOnLoopback(server);
+    QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+    QCOMPARE(connectionButtons(server), QStringLiteral("off off off"));
+    clickConnect(client, listeningPort(server));
+    QTRY_COMPARE(server.selectedConnectionIds(), QList<int>{1});
+    QTRY_COMPARE(connectionButtons(server), QStringLiteral("on on on"));
+
+    // More than the kernel's buffers hold, to a client that does not read: the server's
+    // queue stays full, so the half-close and the close below both wait for it.
+    client.client()->setReadingPaused(true);
+    QVERIFY(server.server()->send(1, QByteArray(32 * 1024 * 1024, 'x')));
+
+    // Half-closed (FIN pending): it can no longer send, but can still be closed.
+    click(&server, "halfCloseButton");
+    QVERIFY(!server.server()->connection(1)->canSend());
+    QCOMPARE(connectionButtons(server), QStringLiteral("on on off"));
+
+    // Closing (queue still being written): only Abort still does something.
+    click(&server, "closeButton");
+    QCOMPARE(server.server()->connection(1)->state(), ConnectionState::Closing);
+    QCOMPARE(connectionButtons(server), QStringLiteral("off on off"));
+
+    click(&server, "abortButton");
+    QTRY_COMPARE(server.server()->connection(1)->state(), ConnectionState::Closed);
+    QCOMPARE(connectionButtons(server), QStringLiteral("off off off"));
+}
+
+void tst_Panels::invalidGreetingIsNotSentAndSaysSo()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    TcpClientPanel client(new TcpClientSession(2));
+    QVERIFY(showAll({&server, &client}));
+    auto *greetingEdit = find<QLineEdit>(&server, "greetingEdit");
+    typeOver(greetingEdit, QStringLiteral("Hello\\n"));
+    QCOMPARE(server.server()->greeting(), QByteArray("Hello\n"));
+
+    // A bad escape: the old greeting is not sent in its place, and the status says why.
+    QTest::keyClicks(greetingEdit, QStringLiteral("\\x4"));
+    QVERIFY(server.server()->greeting().isEmpty());
+    const QString problem = server.statusText();
+    QVERIFY2(problem.startsWith(QStringLiteral("Greeting not sent while it is invalid: ")),
+             qPrintable(problem));
+
+    // Listening does not hide it; nothing reaches the client before the marker.
+    clickListenOnLoopback(server);
+    QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+    QCOMPARE(server.statusText(), problem);
+    clickConnect(client, listeningPort(server));
+    QTRY_COMPARE(server.selectedConnectionIds(), QList<int>{1});
+    typeAndPressCtrlEnter(server, QStringLiteral("marker"));
+    QTRY_COMPARE(logTexts(client.logModel(), EventType::Received),
+                 QStringList{QStringLiteral("b'marker'")});
+
+    // Fixed: in force again, and the status line is cleared.
+    QTest::keyClicks(greetingEdit, QStringLiteral("1"));
+    QCOMPARE(server.server()->greeting(), QByteArray("Hello\n\x41"));
+    QVERIFY2(server.statusText().isEmpty(), qPrintable(server.statusText()));
+}
+
+void tst_Panels::udpBadDestinationIsSaidInTheStatusLine()
+{
+    UdpPeerPanel peer(new UdpPeerSession(1));
+    QVERIFY(showAll({&peer}));
+    // Empty is where a tab starts, not a mistake.
+    QVERIFY(peer.destination().isEmpty());
+    QVERIFY2(peer.statusText().isEmpty(), qPrintable(peer.statusText()));
+
+    auto *destinationEdit = find<QLineEdit>(&peer, "destinationEdit");
+    typeOver(destinationEdit, QStringLiteral("127.0.0.1:99999"));
+    QVERIFY(!peer.destinationError().isEmpty());
+    QCOMPARE(peer.statusText(), peer.destinationError());
+    QVERIFY(find<QLabel>(&peer, "statusLabel")->isVisible());
+
+    typeOver(destinationEdit, QStringLiteral("127.0.0.1:9999"));
+    QVERIFY(peer.destinationError().isEmpty());
+    QVERIFY2(peer.statusText().isEmpty(), qPrintable(peer.statusText()));
+}
+
+void tst_Panels::udpImplicitBindLeavesTheFieldsUsable()
+{
+    UdpPeerPanel sender(new UdpPeerSession(1));
+    UdpPeerPanel receiver(new UdpPeerSession(2));
+    QVERIFY(showAll({&sender, &receiver}));
+    clickBindOnLoopback(receiver);
+    QTRY_VERIFY2(receiver.peer()->isBoundExplicitly(), qPrintable(receiver.statusText()));
+
+    // sendto() without bind(): the system picks the sender's port.
+    typeOver(find<QLineEdit>(&sender, "destinationEdit"),
+             receiver.peer()->localAddress().toString());
+    typeAndPressCtrlEnter(sender, QStringLiteral("hi"));
+    QTRY_VERIFY(sender.peer()->isBound());
+    QVERIFY(!sender.peer()->isBoundExplicitly());
+    const quint16 picked = sender.peer()->localAddress().port;
+    QVERIFY(picked != 0);
+
+    // Bind still works, with what the fields say: they must be usable with it.
+    QVERIFY(find<QPushButton>(&sender, "bindButton")->isEnabled());
+    QVERIFY(find<QComboBox>(&sender, "bindBox")->isEnabled());
+    QVERIFY(find<QLineEdit>(&sender, "portBox")->isEnabled());
+    // The picked port is in the state, said to be the system's, not the field's.
+    const QString state = find<QLabel>(&sender, "stateLabel")->text();
+    QVERIFY2(state.contains(QString::number(picked)) && state.contains(QStringLiteral("system")),
+             qPrintable(state));
+    QCOMPARE(find<QLineEdit>(&sender, "portBox")->text(), QStringLiteral("1337"));
+
+    clickBindOnLoopback(sender);
+    QTRY_VERIFY2(sender.peer()->isBoundExplicitly(), qPrintable(sender.statusText()));
+    QVERIFY(!find<QComboBox>(&sender, "bindBox")->isEnabled());
+    QVERIFY(!find<QLineEdit>(&sender, "portBox")->isEnabled());
+}
+
+void tst_Panels::sendOptionIsKeptInTheSpec_data()
+{
+    QTest::addColumn<PanelKind>("kind");
+    QTest::newRow("tcp") << PanelKind::TcpClient;
+    QTest::newRow("udp") << PanelKind::UdpPeer;
+}
+
+void tst_Panels::sendOptionIsKeptInTheSpec()
+{
+    // A workspace saved after the send= text went out must still have it.
+    QFETCH(PanelKind, kind);
+    TcpServerPanel server(new TcpServerSession(1));
+    UdpPeerPanel receiver(new UdpPeerSession(2));
+    QVERIFY(showAll({&server, &receiver}));
+    const SessionPanel *target = &server;
+    QString endpoint;
+    if (kind == PanelKind::TcpClient) {
+        clickListenOnLoopback(server);
+        QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+        endpoint = QStringLiteral("tcp://127.0.0.1:%1?send=hi").arg(listeningPort(server));
+    } else {
+        clickBindOnLoopback(receiver);
+        QTRY_VERIFY2(receiver.peer()->isBoundExplicitly(), qPrintable(receiver.statusText()));
+        endpoint = QStringLiteral("udp://127.0.0.1:0?send=hi&to=%1")
+                       .arg(receiver.peer()->localAddress().toString());
+        target = &receiver;
+    }
+    const EndpointParseResult parsed = parseEndpoint(endpoint);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+
+    const std::unique_ptr<SessionPanel> panel = createPanel(kind, 3);
+    panel->applySpec(*parsed.spec);
+    QCOMPARE(panel->currentSpec().options.send, std::optional<QByteArray>("hi"));
+    panel->start();
+    QTRY_COMPARE(logTexts(target->logModel(), EventType::Received),
+                 QStringList{QStringLiteral("b'hi'")});
+    QCOMPARE(panel->currentSpec().options.send, std::optional<QByteArray>("hi"));
+    QVERIFY2(panel->currentSpec().toString().contains(QStringLiteral("send=hi")),
+             qPrintable(panel->currentSpec().toString()));
+}
+
+void tst_Panels::recentHostsLeaveTheStatusAlone()
+{
+    // Every client tab gets the recent hosts when any of them connects: a tab showing why
+    // its own connect failed must keep showing it.
+    TcpClientPanel client(new TcpClientSession(1));
+    QVERIFY(showAll({&client}));
+    const quint16 port = refusedPort();
+    QVERIFY(port != 0);
+    clickConnect(client, port);
+    QTRY_VERIFY(!client.client()->lastError().isEmpty());
+    const QString refused = client.statusText();
+    QCOMPARE(refused, client.client()->lastError());
+
+    QSignalSpy titles(&client, &SessionPanel::titleChanged);
+    QSignalSpy statuses(&client, &SessionPanel::statusChanged);
+    client.setRecentHosts({QStringLiteral("192.0.2.1"), QStringLiteral("example.org")});
+    QCOMPARE(client.recentHosts(),
+             (QStringList{QStringLiteral("192.0.2.1"), QStringLiteral("example.org")}));
+    QCOMPARE(client.host(), Loopback);
+    QCOMPARE(client.statusText(), refused);
+    QCOMPARE(statuses.count(), 0);
+    QVERIFY2(titles.count() <= 1, qPrintable(QString::number(titles.count())));
+}
+
+void tst_Panels::bindAddressBoxIsSharedByServerAndUdp()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    UdpPeerPanel peer(new UdpPeerSession(2));
+    for (SessionPanel *panel : std::initializer_list<SessionPanel *>{&server, &peer}) {
+        auto *box = find<BindAddressBox>(panel, "bindBox");
+        QCOMPARE(box->itemText(0), QStringLiteral("All interfaces (0.0.0.0)"));
+        QCOMPARE(box->host(), QStringLiteral("0.0.0.0"));
+        const QStringList lessonChoices{QStringLiteral("0.0.0.0"),
+                                        QStringLiteral("127.0.0.1"),
+                                        QStringLiteral("::"),
+                                        QStringLiteral("::1")};
+        for (int i = 0; i < lessonChoices.size(); ++i)
+            QCOMPARE(box->itemData(i).toString(), lessonChoices.at(i));
+        box->setHost(QStringLiteral("::1"));
+        QCOMPARE(box->currentIndex(), 3);
+        // A host from a workspace that is not in the list is added, not dropped.
+        const int count = box->count();
+        box->setHost(QStringLiteral("localhost"));
+        QCOMPARE(box->count(), count + 1);
+        QCOMPARE(box->host(), QStringLiteral("localhost"));
+    }
+    QCOMPARE(server.bindHost(), QStringLiteral("localhost"));
+    QCOMPARE(peer.bindHost(), QStringLiteral("localhost"));
+}
+
+void tst_Panels::portFieldSaysWhatIsWrong_data()
+{
+    QTest::addColumn<PanelKind>("kind");
+    QTest::addColumn<QString>("reason");
+    const QString anyPort = QStringLiteral("a port is a number from 0 to 65535");
+    QTest::newRow("TCP server") << PanelKind::TcpServer << anyPort;
+    QTest::newRow("TCP client") << PanelKind::TcpClient
+                                << QStringLiteral("a port is a number from 1 to 65535");
+    QTest::newRow("UDP peer") << PanelKind::UdpPeer << anyPort;
+}
+
+void tst_Panels::portFieldSaysWhatIsWrong()
+{
+    // A spin box dropped the last digit of 70000 and went on with 7000, unnoticed.
+    QFETCH(PanelKind, kind);
+    QFETCH(QString, reason);
+    const std::unique_ptr<SessionPanel> panel = createPanel(kind);
+    QVERIFY(showAll({panel.get()}));
+    auto *portBox = find<PortBox>(panel.get(), "portBox");
+    auto *start = find<QPushButton>(panel.get(), startButtonName(kind));
+    QVERIFY(start->isEnabled());
+
+    typeOver(portBox, QStringLiteral("70000"));
+    QCOMPARE(portBox->text(), QStringLiteral("70000"));
+    QVERIFY(!portBox->isValid());
+    QVERIFY2(portBox->toolTip().contains(reason), qPrintable(portBox->toolTip()));
+    QVERIFY2(panel->statusText().contains(reason), qPrintable(panel->statusText()));
+    QVERIFY(!start->isEnabled());
+    QCOMPARE(start->toolTip(), portBox->errorString());
+    QVERIFY2(!panel->title().endsWith(QStringLiteral(":7000")), qPrintable(panel->title()));
+    // Start from a menu or the Enter key does nothing either.
+    panel->start();
+    QVERIFY(!panel->isStarted());
+    // Neither a step key nor leaving the field changes the text behind the user's back.
+    QTest::keyClick(portBox, Qt::Key_Up);
+    panel->logView()->tableView()->setFocus();
+    QCOMPARE(portBox->text(), QStringLiteral("70000"));
+    QVERIFY(!start->isEnabled());
+
+    typeOver(portBox, QStringLiteral("port"));
+    QVERIFY(!portBox->isValid());
+    QVERIFY(!start->isEnabled());
+
+    typeOver(portBox, QStringLiteral("7000"));
+    QVERIFY(portBox->isValid());
+    QCOMPARE(portBox->value(), quint16(7000));
+    QVERIFY(start->isEnabled());
+    QVERIFY2(panel->statusText().isEmpty(), qPrintable(panel->statusText()));
+    QVERIFY(!portBox->toolTip().contains(reason));
+    if (kind == PanelKind::TcpClient)
+        QVERIFY2(panel->title().endsWith(QStringLiteral(":7000")), qPrintable(panel->title()));
 }
 
 QTEST_MAIN(tst_Panels)

@@ -23,6 +23,8 @@ private slots:
     void ctrlEnterBeatsAWindowShortcut();
     void buttonSendsAndKeepsTextSelected();
     void targetTextOnButton();
+    void disabledButtonNamesNoTarget();
+    void focusGoesToTheEditor();
     void historyRestoresEntriesAndDraft();
     void historyRestoresModeAndEnding();
     void historyArrowsMoveInsideMultiLineText();
@@ -241,6 +243,31 @@ void tst_SendBox::targetTextOnButton()
     QCOMPARE(f.button->text(), QStringLiteral("Send to #1 127.0.0.1:54321"));
     f.box.setTargetText(QString());
     QCOMPARE(f.button->text(), QStringLiteral("Send"));
+}
+
+void tst_SendBox::disabledButtonNamesNoTarget()
+{
+    // "Send to the 1 connection" on a disabled button, with that connection closed, said
+    // the opposite of the connection list.
+    Fixture f;
+    f.box.setTargetText(QStringLiteral("the 1 connection"));
+    f.box.setSendingAllowed(false, QStringLiteral("Every connection is closed"));
+    QVERIFY(!f.button->isEnabled());
+    QCOMPARE(f.button->text(), QStringLiteral("Send"));
+    f.box.setSendingAllowed(true);
+    QCOMPARE(f.button->text(), QStringLiteral("Send to the 1 connection"));
+}
+
+void tst_SendBox::focusGoesToTheEditor()
+{
+    // Panels put the focus in the send box after Connect or Bind: it must reach the
+    // editor, where the message is typed.
+    Fixture f;
+    f.button->setFocus();
+    QCOMPARE(f.box.focusWidget(), f.button);
+    f.box.setFocus();
+    QCOMPARE(f.box.focusWidget(), f.editor);
+    QCOMPARE(f.box.focusProxy(), f.editor);
 }
 
 void tst_SendBox::historyRestoresEntriesAndDraft()

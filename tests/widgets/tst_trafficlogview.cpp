@@ -59,6 +59,7 @@ private slots:
     void displayModeComboSwitchesTheModel();
     void followsNewRowsOnlyAtTheBottom();
     void trimmedMarker();
+    void trimmingKeepsTheReadersPlace();
     void copyPutsSelectedRowsOnClipboard();
     void copyHasTheWholePayload();
     void ctrlCBeatsAWindowShortcut();
@@ -199,6 +200,59 @@ void tst_TrafficLogView::trimmedMarker()
 
     model.clear();
     QVERIFY(!label->isVisible());
+}
+
+void tst_TrafficLogView::trimmingKeepsTheReadersPlace()
+{
+    // The row budget drops the oldest rows up to 20 times a second; a reader scrolled up
+    // must keep the rows they read, not see them slide away.
+    TrafficLogModel model;
+    model.setRowBudget(100);
+    TrafficLogView view(&model);
+    view.setFixedSize(600, 300);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.tableView();
+    QScrollBar *scrollBar = table->verticalScrollBar();
+    int next = 0;
+    const auto appendRows = [&model, &next](int count) {
+        for (int i = 0; i < count; ++i)
+            model.append(makeEvent(EventType::Received, QByteArray::number(next++)));
+        model.flush();
+    };
+    // The payload of the row at the top of the view.
+    const auto topRow = [table] {
+        return table->indexAt(QPoint(1, 1)).siblingAtColumn(TrafficLogModel::Data).data().toString();
+    };
+
+    appendRows(100);
+    QTRY_VERIFY(scrollBar->maximum() > 0);
+    QTRY_COMPARE(scrollBar->value(), scrollBar->maximum());
+    scrollBar->setValue(scrollBar->maximum() / 2);
+    const int readingAt = scrollBar->value();
+    QVERIFY(readingAt > 20);
+    const QString reading = topRow();
+    QVERIFY(!reading.isEmpty());
+
+    appendRows(10);
+    QCOMPARE(model.trimmedRows(), 10);
+    QCOMPARE(scrollBar->value(), readingAt - 10);
+    QTRY_COMPARE(topRow(), reading);
+
+    // Rows trimmed past the top one: the reader stays at the oldest row left.
+    appendRows(90);
+    QCOMPARE(scrollBar->value(), 0);
+    QVERIFY(scrollBar->value() < scrollBar->maximum());
+
+    // Following the bottom, trimming leaves the view at the bottom.
+    scrollBar->triggerAction(QAbstractSlider::SliderToMaximum);
+    appendRows(10);
+    QTRY_COMPARE(scrollBar->value(), scrollBar->maximum());
+    QTRY_COMPARE(table->model()
+                     ->index(table->model()->rowCount() - 1, TrafficLogModel::Data)
+                     .data()
+                     .toString(),
+                 QStringLiteral("b'209'"));
 }
 
 void tst_TrafficLogView::copyPutsSelectedRowsOnClipboard()
