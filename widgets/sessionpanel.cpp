@@ -8,6 +8,7 @@
 #include "trafficlogview.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
@@ -162,15 +163,36 @@ void SessionPanel::handleEvent(const TrafficEvent &event)
         setStatus(event.message, Tone::Bad);
 }
 
-QLabel *SessionPanel::createStateLabel(QWidget *parent)
+QLabel *SessionPanel::createLargeLabel(QWidget *parent, qreal factor, bool bold)
 {
     auto *label = new QLabel(parent);
     label->setTextFormat(Qt::PlainText);
-    QFont font = label->font();
-    font.setBold(true);
-    font.setPointSizeF(font.pointSizeF() * 1.25);
-    label->setFont(font);
+    label->setProperty("fontScale", factor);
+    label->setProperty("fontBold", bold);
+    m_largeLabels.append(label);
+    applyLargeFont(label);
     return label;
+}
+
+void SessionPanel::applyLargeFont(QLabel *label) const
+{
+    // From the panel's font, not the label's own: a label with a font of its own no longer
+    // follows the application's.
+    QFont large = font();
+    large.setBold(label->property("fontBold").toBool());
+    if (large.pointSizeF() > 0)
+        large.setPointSizeF(large.pointSizeF() * label->property("fontScale").toReal());
+    label->setFont(large);
+}
+
+void SessionPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::FontChange)
+        return;
+    for (QLabel *label : std::as_const(m_largeLabels))
+        applyLargeFont(label);
+    updateFontMetrics();
 }
 
 void SessionPanel::setStateLabel(QLabel *label, const QString &text, Tone tone)

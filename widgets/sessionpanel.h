@@ -76,11 +76,19 @@ protected:
     void fillCommonOptions(EndpointSpec *spec) const;
     // Called for every event of the session, after the log got it.
     virtual void handleEvent(const TrafficEvent &event);
-    // A big, bold label for the state: readable from the back of a classroom.
-    static QLabel *createStateLabel(QWidget *parent);
+    // A label `factor` times the panel's font, readable from the back of a classroom;
+    // it keeps that proportion when the fonts change (presentation mode, zoom).
+    QLabel *createLargeLabel(QWidget *parent, qreal factor, bool bold);
+    // The big, bold state label.
+    QLabel *createStateLabel(QWidget *parent) { return createLargeLabel(parent, 1.25, true); }
+    // Sizes computed from the font (row heights, column widths): again on every change.
+    virtual void updateFontMetrics() {}
+    void changeEvent(QEvent *event) override;
     static void setStateLabel(QLabel *label, const QString &text, Tone tone);
 
 private:
+    void applyLargeFont(QLabel *label) const;
+
     Session *m_session = nullptr;
     TrafficLogModel *m_logModel = nullptr;
     TrafficLogView *m_logView = nullptr;
@@ -91,4 +99,5 @@ private:
     QString m_fieldProblem;
     QSpinBox *m_recvSizeBox = nullptr;
     QCheckBox *m_echoBox = nullptr;
+    QList<QLabel *> m_largeLabels; // children; their scale is a property
 };

@@ -90,15 +90,13 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     auto *stateRow = new QHBoxLayout;
     m_stateLabel = createStateLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
-    m_addressLabel = new QLabel(this);
+    m_addressLabel = createLargeLabel(this, 1.25, false);
     m_addressLabel->setObjectName(QStringLiteral("addressLabel"));
     m_addressLabel->setTextFormat(Qt::PlainText);
     m_addressLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_addressLabel->setToolTip(tr("The connection's two ends: source IP and port (this side, "
                                   "picked by the system) and destination IP and port"));
-    QFont addressFont = m_addressLabel->font();
-    addressFont.setPointSizeF(addressFont.pointSizeF() * 1.25);
-    m_addressLabel->setFont(addressFont);
+
     stateRow->addWidget(m_stateLabel);
     stateRow->addSpacing(16);
     stateRow->addWidget(m_addressLabel, 1);

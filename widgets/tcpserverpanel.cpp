@@ -86,14 +86,9 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_reachableRow = new QWidget(this);
     auto *reachableLayout = new QHBoxLayout(m_reachableRow);
     reachableLayout->setContentsMargins(0, 0, 0, 0);
-    m_reachableLabel = new QLabel(m_reachableRow);
+    m_reachableLabel = createLargeLabel(m_reachableRow, 1.6, true);
     m_reachableLabel->setObjectName(QStringLiteral("reachableLabel"));
-    m_reachableLabel->setTextFormat(Qt::PlainText);
     m_reachableLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont big = m_reachableLabel->font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    big.setBold(true);
-    m_reachableLabel->setFont(big);
     auto *copyButton = new QPushButton(tr("Copy"), m_reachableRow);
     copyButton->setObjectName(QStringLiteral("copyAddressesButton"));
     copyButton->setToolTip(tr("Copy these addresses to the clipboard"));
@@ -126,19 +121,13 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_connectionView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_connectionView->verticalHeader()->hide();
     m_connectionView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_connectionView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+
     m_connectionView->horizontalHeader()->setStretchLastSection(true);
     m_connectionView->setWordWrap(false);
     m_connectionView->setToolTip(tr("One row per accept(): each connection is a new socket, "
                                     "while the listening socket keeps listening"));
+    updateFontMetrics();
     const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    // Sized once from the font (never ResizeToContents over thousands of rows): the peer
-    // fits "127.0.0.1:54321", the state "Closed by peer".
-    m_connectionView->setColumnWidth(ConnectionListModel::IdColumn, digit * 5);
-    m_connectionView->setColumnWidth(ConnectionListModel::PeerColumn, digit * 17);
-    m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 15);
-    m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 8);
-    m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 8);
     auto *connectionsTitle = new QLabel(this);
     connectionsTitle->setObjectName(QStringLiteral("connectionsTitle"));
     connectionsTitle->setTextFormat(Qt::PlainText);
@@ -288,6 +277,21 @@ quint16 TcpServerPanel::port() const
 void TcpServerPanel::setPort(quint16 port)
 {
     m_portBox->setValue(port);
+}
+
+void TcpServerPanel::updateFontMetrics()
+{
+    // From the font (never ResizeToContents over thousands of rows), again whenever it
+    // changes: the peer fits "127.0.0.1:54321", the state "Closed by peer".
+    if (!m_connectionView)
+        return;
+    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    m_connectionView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_connectionView->setColumnWidth(ConnectionListModel::IdColumn, digit * 5);
+    m_connectionView->setColumnWidth(ConnectionListModel::PeerColumn, digit * 17);
+    m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 15);
+    m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 8);
+    m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 8);
 }
 
 QString TcpServerPanel::title() const

@@ -26,6 +26,7 @@ public:
     QTableView *connectionView() const { return m_connectionView; }
 
     QString title() const override;
+    void updateFontMetrics() override;
     void applySpec(const EndpointSpec &spec) override;
     void start() override;
     int openConnectionCount() const override;

@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QLabel>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -230,6 +231,11 @@ void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()
         window.setPresentationMode(true);
         QCOMPARE(QApplication::font().pointSizeF(), base * MainWindow::PresentationScale);
         QVERIFY(window.panel(0)->logView()->highContrast());
+        // The big labels keep their proportion to the scaled font.
+        const auto *reachable = window.panel(0)->findChild<QLabel *>(
+            QStringLiteral("reachableLabel"));
+        QVERIFY(reachable);
+        QTRY_COMPARE(reachable->font().pointSizeF(), base * MainWindow::PresentationScale * 1.6);
         // Tabs opened later get it too.
         window.newUdpPeer();
         QVERIFY(window.panel(1)->logView()->highContrast());
