@@ -19,8 +19,10 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPointer>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -150,12 +152,57 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_sendToAllBox->setObjectName(QStringLiteral("sendToAllBox"));
     m_sendToAllBox->setToolTip(tr("The send box sends to every open connection: one send() "
                                   "per connection socket"));
+    m_pauseButton = new QPushButton(tr("Pause reading"), connectionsBox);
+    m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setToolTip(tr("Stop calling recv() on the selected connections: the "
+                                 "kernel's receive queue fills, then the sender's send() "
+                                 "blocks. Flow control, made visible."));
     buttons->addWidget(m_closeButton);
     buttons->addWidget(m_abortButton);
     buttons->addWidget(m_halfCloseButton);
+    buttons->addWidget(m_pauseButton);
     buttons->addWidget(m_removeClosedButton);
+
+    // accept() as a step of its own.
+    auto *acceptRow = new QHBoxLayout;
+    m_autoAcceptBox = new QCheckBox(tr("Accept automatically"), connectionsBox);
+    m_autoAcceptBox->setObjectName(QStringLiteral("autoAcceptBox"));
+    m_autoAcceptBox->setChecked(true);
+    m_autoAcceptBox->setToolTip(tr("accept() as soon as a client connects. Untick it to call "
+                                   "accept() yourself: clients then wait in the kernel's "
+                                   "backlog, though their connect() has already returned."));
+    m_acceptNextButton = new QPushButton(tr("Accept next"), connectionsBox);
+    m_acceptNextButton->setObjectName(QStringLiteral("acceptNextButton"));
+    m_acceptNextButton->setToolTip(tr("con, addr = sock.accept(): one waiting connection "
+                                      "becomes a new socket and a new row"));
+    m_acceptAllButton = new QPushButton(tr("Accept all"), connectionsBox);
+    m_acceptAllButton->setObjectName(QStringLiteral("acceptAllButton"));
+    m_acceptAllButton->setToolTip(tr("accept() every connection waiting in the backlog"));
+    m_waitingLabel = new QLabel(connectionsBox);
+    m_waitingLabel->setObjectName(QStringLiteral("waitingLabel"));
+    m_waitingLabel->setTextFormat(Qt::PlainText);
+    m_waitingLabel->setToolTip(tr("Connections whose handshake the system has done, waiting "
+                                  "for accept()"));
+    acceptRow->addWidget(m_autoAcceptBox);
+    acceptRow->addWidget(m_acceptNextButton);
+    acceptRow->addWidget(m_acceptAllButton);
+    acceptRow->addWidget(m_waitingLabel, 1);
+
+    m_queuesLabel = new QLabel(connectionsBox);
+    m_queuesLabel->setObjectName(QStringLiteral("queuesLabel"));
+    m_queuesLabel->setTextFormat(Qt::PlainText);
+    m_queuesLabel->setWordWrap(true);
+    m_queuesLabel->setToolTip(tr("Bytes the kernel holds for the selected connection: "
+                                 "received but not yet read by recv() (SIOCINQ), and sent but "
+                                 "not yet acknowledged by the peer (SIOCOUTQ)"));
+    m_queuesTimer.setInterval(QueuesRefreshMs);
+    connect(&m_queuesTimer, &QTimer::timeout, this, &TcpServerPanel::updateQueues);
+
     connectionsLayout->addWidget(connectionsTitle);
+    connectionsLayout->addLayout(acceptRow);
     connectionsLayout->addWidget(m_connectionView, 1);
+    connectionsLayout->addWidget(m_queuesLabel);
     connectionsLayout->addLayout(buttons);
     connectionsLayout->addWidget(m_sendToAllBox);
 
@@ -206,6 +253,21 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     connect(m_halfCloseButton, &QPushButton::clicked, this, [this] {
         forSelected(&TcpServerSession::halfCloseConnection);
     });
+    connect(m_pauseButton, &QPushButton::toggled, this, [this](bool paused) {
+        for (int id : selectedConnectionIds())
+            m_server->setReadingPaused(id, paused);
+        updateQueues();
+    });
+    connect(m_autoAcceptBox, &QCheckBox::toggled, this, [this](bool automatic) {
+        m_server->setAcceptAutomatically(automatic);
+        updateAcceptControls();
+    });
+    connect(m_acceptNextButton, &QPushButton::clicked, m_server, &TcpServerSession::acceptNext);
+    connect(m_acceptAllButton, &QPushButton::clicked, m_server, &TcpServerSession::acceptAll);
+    connect(m_server,
+            &TcpServerSession::waitingConnectionsChanged,
+            this,
+            &TcpServerPanel::updateAcceptControls);
     connect(m_removeClosedButton,
             &QPushButton::clicked,
             m_server,
@@ -226,6 +288,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         updateSendTarget();
         updateControls();
         emit titleChanged();
+        updateQueues();
     });
     // Rows arrive in batches: select the first new connection when no open one is
     // selected (none yet, or the ones selected have all closed), so the instructor can type
@@ -250,6 +313,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         updateSendTarget();
         updateControls();
         applyLogFilter();
+        updateQueues();
     });
     connect(m_logFilterBox, &QComboBox::currentIndexChanged, this, &TcpServerPanel::applyLogFilter);
     connect(sendBox(), &SendBox::sendRequested, this, &TcpServerPanel::sendBytes);
@@ -257,6 +321,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     updateControls();
     updateReachableLine();
     updateSendTarget();
+    updateAcceptControls();
+    updateQueues();
 }
 
 QString TcpServerPanel::bindHost() const
@@ -292,6 +358,50 @@ void TcpServerPanel::updateFontMetrics()
     m_connectionView->setColumnWidth(ConnectionListModel::StateColumn, digit * 15);
     m_connectionView->setColumnWidth(ConnectionListModel::SinceColumn, digit * 8);
     m_connectionView->setColumnWidth(ConnectionListModel::InColumn, digit * 8);
+}
+
+void TcpServerPanel::updateAcceptControls()
+{
+    const bool manual = !m_server->acceptsAutomatically();
+    const int waiting = m_server->waitingConnections();
+    m_acceptNextButton->setVisible(manual);
+    m_acceptAllButton->setVisible(manual);
+    m_waitingLabel->setVisible(manual);
+    m_acceptNextButton->setEnabled(waiting > 0);
+    m_acceptAllButton->setEnabled(waiting > 0);
+    m_waitingLabel->setText(waiting == 1 ? tr("1 waiting in the backlog")
+                                         : tr("%1 waiting in the backlog").arg(waiting));
+}
+
+void TcpServerPanel::updateQueues()
+{
+    // One connection's queues, live while they can change without traffic events (paused,
+    // or bytes in flight); the timer stops when there is nothing to watch.
+    const QList<int> ids = selectedConnectionIds();
+    const TcpConnection *connection = ids.size() == 1 ? m_server->connection(ids.first()) : nullptr;
+    if (!connection || connection->state() == ConnectionState::Closed) {
+        m_queuesLabel->hide();
+        m_queuesTimer.stop();
+        m_pauseButton->setChecked(false);
+        return;
+    }
+    const int in = connection->kernelReceiveQueue();
+    const int out = connection->kernelSendQueue();
+    const QLocale locale;
+    m_queuesLabel->setText(
+        tr("#%1 in the kernel: %2 bytes received, not yet read%3; %4 bytes sent, not yet "
+           "acknowledged")
+            .arg(connection->id())
+            .arg(locale.toString(qMax(0, in)),
+                 connection->isReadingPaused() ? tr(" (reading paused)") : QString(),
+                 locale.toString(qMax(0, out))));
+    m_queuesLabel->show();
+    const QSignalBlocker blocker(m_pauseButton);
+    m_pauseButton->setChecked(connection->isReadingPaused());
+    if (connection->isReadingPaused() || in > 0 || out > 0)
+        m_queuesTimer.start();
+    else
+        m_queuesTimer.stop();
 }
 
 QString TcpServerPanel::title() const

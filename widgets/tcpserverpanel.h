@@ -2,6 +2,8 @@
 
 #include "sessionpanel.h"
 
+#include <QTimer>
+
 class BindAddressBox;
 class PortBox;
 class QCheckBox;
@@ -48,6 +50,8 @@ private:
     void updateReachableLine();
     void updateSendTarget();
     void applyLogFilter();
+    void updateAcceptControls();
+    void updateQueues();
     void sendBytes(const QByteArray &bytes);
     void forSelected(void (TcpServerSession::*action)(int));
     bool isAnySelectedOpen() const;
@@ -67,6 +71,14 @@ private:
     QPushButton *m_halfCloseButton = nullptr;
     QPushButton *m_removeClosedButton = nullptr;
     QCheckBox *m_sendToAllBox = nullptr;
+    QPushButton *m_pauseButton = nullptr;
+    QCheckBox *m_autoAcceptBox = nullptr;
+    QPushButton *m_acceptNextButton = nullptr;
+    QPushButton *m_acceptAllButton = nullptr;
+    QLabel *m_waitingLabel = nullptr;
+    QLabel *m_queuesLabel = nullptr;
+    QTimer m_queuesTimer;
+    static constexpr int QueuesRefreshMs = 250;
     QComboBox *m_logFilterBox = nullptr;
     QString m_greetingError; // why the greeting is not sent, or empty
 };

@@ -353,6 +353,8 @@ private slots:
     void sendOptionIsKeptInTheSpec_data();
     void sendOptionIsKeptInTheSpec();
     void recentHostsLeaveTheStatusAlone();
+    void manualAcceptIsAStepOfItsOwn();
+    void pauseReadingShowsTheKernelQueue();
     void bindAddressBoxIsSharedByServerAndUdp();
     void portFieldSaysWhatIsWrong_data();
     void portFieldSaysWhatIsWrong();
@@ -1111,6 +1113,60 @@ void tst_Panels::portFieldSaysWhatIsWrong()
     QVERIFY(!portBox->toolTip().contains(reason));
     if (kind == PanelKind::TcpClient)
         QVERIFY2(panel->title().endsWith(QStringLiteral(":7000")), qPrintable(panel->title()));
+}
+
+void tst_Panels::manualAcceptIsAStepOfItsOwn()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    QVERIFY(showAll({&server}));
+    click(&server, "autoAcceptBox"); // untick: accept() becomes a click
+    QVERIFY(find<QPushButton>(&server, "acceptNextButton")->isVisible());
+    clickListenOnLoopback(server);
+    QTRY_VERIFY(server.server()->isListening());
+    TcpClientSession first(2);
+    TcpClientSession second(3);
+    first.connectToHost(Loopback, listeningPort(server));
+    second.connectToHost(Loopback, listeningPort(server));
+    // Their connect() returned, yet no row: they wait in the backlog.
+    QTRY_COMPARE(first.state(), ConnectionState::Connected);
+    QTRY_COMPARE(second.state(), ConnectionState::Connected);
+    auto *waiting = find<QLabel>(&server, "waitingLabel");
+    QTRY_COMPARE(waiting->text(), QStringLiteral("2 waiting in the backlog"));
+    QCOMPARE(server.connectionView()->model()->rowCount(), 0);
+
+    click(&server, "acceptNextButton");
+    QTRY_COMPARE(server.connectionView()->model()->rowCount(), 1);
+    QCOMPARE(waiting->text(), QStringLiteral("1 waiting in the backlog"));
+    click(&server, "acceptAllButton");
+    QTRY_COMPARE(server.connectionView()->model()->rowCount(), 2);
+    QVERIFY(!find<QPushButton>(&server, "acceptNextButton")->isEnabled());
+}
+
+void tst_Panels::pauseReadingShowsTheKernelQueue()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    QVERIFY(showAll({&server}));
+    clickListenOnLoopback(server);
+    QTRY_VERIFY(server.server()->isListening());
+    TcpClientSession client(2);
+    client.connectToHost(Loopback, listeningPort(server));
+    QTRY_COMPARE(server.connectionView()->model()->rowCount(), 1);
+    QTRY_VERIFY(server.connectionView()->selectionModel()->hasSelection());
+
+    click(&server, "pauseButton");
+    QVERIFY(server.server()->connection(1)->isReadingPaused());
+    QVERIFY(client.send("waiting in the kernel"));
+    // The bytes sit in the kernel's receive queue, and the panel says so, live.
+    auto *queues = find<QLabel>(&server, "queuesLabel");
+    QTRY_VERIFY2(queues->text().contains(QLatin1String("21 bytes received, not yet read "
+                                                       "(reading paused)")),
+                 qPrintable(queues->text()));
+    QVERIFY(!logTexts(server.logView()->tableView()->model(), EventType::Received)
+                 .contains(QStringLiteral("b'waiting in the kernel'")));
+
+    click(&server, "pauseButton");
+    QTRY_VERIFY(logTexts(server.logView()->tableView()->model(), EventType::Received)
+                    .contains(QStringLiteral("b'waiting in the kernel'")));
 }
 
 QTEST_MAIN(tst_Panels)
