@@ -3,6 +3,7 @@
 #include "endpointspec.h"
 #include "sendbox.h"
 #include "session.h"
+#include "tcpconnection.h"
 #include "trafficevent.h"
 #include "trafficlogmodel.h"
 #include "trafficlogview.h"
@@ -11,6 +12,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -183,6 +185,21 @@ void SessionPanel::applyLargeFont(QLabel *label) const
     if (large.pointSizeF() > 0)
         large.setPointSizeF(large.pointSizeF() * label->property("fontScale").toReal());
     label->setFont(large);
+}
+
+QString SessionPanel::kernelQueuesText(const TcpConnection *connection)
+{
+    const QLocale locale;
+    return tr("%1 bytes received, not yet read%2; %3 bytes sent, not yet acknowledged")
+        .arg(locale.toString(qMax(0, connection->kernelReceiveQueue())),
+             connection->isReadingPaused() ? tr(" (reading paused)") : QString(),
+             locale.toString(qMax(0, connection->kernelSendQueue())));
+}
+
+bool SessionPanel::kernelQueuesMove(const TcpConnection *connection)
+{
+    return connection->isReadingPaused() || connection->kernelReceiveQueue() > 0
+           || connection->kernelSendQueue() > 0;
 }
 
 void SessionPanel::changeEvent(QEvent *event)

@@ -9,6 +9,7 @@ class QLabel;
 class QSpinBox;
 class QVBoxLayout;
 class SendBox;
+class TcpConnection;
 class Session;
 class TrafficLogModel;
 class TrafficLogView;
@@ -81,6 +82,13 @@ protected:
     QLabel *createLargeLabel(QWidget *parent, qreal factor, bool bold);
     // The big, bold state label.
     QLabel *createStateLabel(QWidget *parent) { return createLargeLabel(parent, 1.25, true); }
+    // "212,992 bytes received, not yet read (reading paused); 0 bytes sent, not yet
+    // acknowledged": what the kernel holds for a connection (SIOCINQ / SIOCOUTQ).
+    static QString kernelQueuesText(const TcpConnection *connection);
+    // While reading is paused or bytes are in flight, the queues change with no traffic
+    // event: whether a display of them needs refreshing.
+    static bool kernelQueuesMove(const TcpConnection *connection);
+    static constexpr int QueuesRefreshMs = 250;
     // Sizes computed from the font (row heights, column widths): again on every change.
     virtual void updateFontMetrics() {}
     void changeEvent(QEvent *event) override;

@@ -85,6 +85,12 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     row->addWidget(m_closeButton);
     row->addWidget(m_abortButton);
     row->addWidget(m_halfCloseButton);
+    m_pauseButton = new QPushButton(tr("&Pause reading"), this);
+    m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setToolTip(tr("Stop calling recv(): the kernel's receive queue fills, then "
+                                 "the server's send() blocks. Flow control, made visible."));
+    row->addWidget(m_pauseButton);
     controlsLayout()->addLayout(row);
 
     auto *stateRow = new QHBoxLayout;
@@ -100,6 +106,15 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     stateRow->addWidget(m_stateLabel);
     stateRow->addSpacing(16);
     stateRow->addWidget(m_addressLabel, 1);
+    m_queuesLabel = new QLabel(this);
+    m_queuesLabel->setObjectName(QStringLiteral("queuesLabel"));
+    m_queuesLabel->setTextFormat(Qt::PlainText);
+    m_queuesLabel->setToolTip(tr("Bytes the kernel holds for this connection: received but "
+                                 "not yet read by recv() (SIOCINQ), and sent but not yet "
+                                 "acknowledged by the server (SIOCOUTQ)"));
+    stateRow->addWidget(m_queuesLabel);
+    m_queuesTimer.setInterval(QueuesRefreshMs);
+    connect(&m_queuesTimer, &QTimer::timeout, this, &TcpClientPanel::updateQueues);
     controlsLayout()->addLayout(stateRow);
     controlsLayout()->addWidget(createOptionsRow());
     finishLayout(logView());
@@ -123,6 +138,10 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     connect(m_closeButton, &QPushButton::clicked, m_client, &TcpClientSession::close);
     connect(m_abortButton, &QPushButton::clicked, m_client, &TcpClientSession::abort);
     connect(m_halfCloseButton, &QPushButton::clicked, m_client, &TcpClientSession::halfClose);
+    connect(m_pauseButton, &QPushButton::toggled, this, [this](bool paused) {
+        m_client->setReadingPaused(paused);
+        updateQueues();
+    });
     connect(m_client, &TcpClientSession::stateChanged, this, [this](ConnectionState state) {
         updateControls();
         emit titleChanged();
@@ -271,8 +290,29 @@ void TcpClientPanel::updateFieldProblems()
     setFieldProblem(!m_hostError.isEmpty() ? m_hostError : m_portBox->errorString());
 }
 
+void TcpClientPanel::updateQueues()
+{
+    const TcpConnection *connection = m_client->connection();
+    const bool open = connection && connection->state() != ConnectionState::Closed;
+    m_pauseButton->setEnabled(open);
+    if (!open) {
+        m_queuesLabel->hide();
+        m_queuesTimer.stop();
+        const QSignalBlocker blocker(m_pauseButton);
+        m_pauseButton->setChecked(false);
+        return;
+    }
+    m_queuesLabel->setText(tr("In the kernel: %1").arg(kernelQueuesText(connection)));
+    m_queuesLabel->show();
+    if (kernelQueuesMove(connection))
+        m_queuesTimer.start();
+    else
+        m_queuesTimer.stop();
+}
+
 void TcpClientPanel::updateControls()
 {
+    updateQueues();
     const ConnectionState state = m_client->state();
     const bool idle = state == ConnectionState::Unconnected || state == ConnectionState::Closed;
     const bool busy = state == ConnectionState::LookingUp || state == ConnectionState::Connecting;

@@ -2,6 +2,8 @@
 
 #include "sessionpanel.h"
 
+#include <QTimer>
+
 #include <optional>
 
 class PortBox;
@@ -46,6 +48,7 @@ private:
     void validateHost();
     void updateFieldProblems();
     void updateControls();
+    void updateQueues();
     void startFromUser();
 
     TcpClientSession *m_client = nullptr;
@@ -57,6 +60,9 @@ private:
     QPushButton *m_halfCloseButton = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_addressLabel = nullptr;
+    QPushButton *m_pauseButton = nullptr;
+    QLabel *m_queuesLabel = nullptr;
+    QTimer m_queuesTimer;
     QString m_hostError;
     // The endpoint's send=TEXT: kept for currentSpec() (a workspace saves it), and sent once,
     // at the first connection after it was set.

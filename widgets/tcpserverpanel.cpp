@@ -385,20 +385,13 @@ void TcpServerPanel::updateQueues()
         m_pauseButton->setChecked(false);
         return;
     }
-    const int in = connection->kernelReceiveQueue();
-    const int out = connection->kernelSendQueue();
-    const QLocale locale;
     m_queuesLabel->setText(
-        tr("#%1 in the kernel: %2 bytes received, not yet read%3; %4 bytes sent, not yet "
-           "acknowledged")
-            .arg(connection->id())
-            .arg(locale.toString(qMax(0, in)),
-                 connection->isReadingPaused() ? tr(" (reading paused)") : QString(),
-                 locale.toString(qMax(0, out))));
+        tr("#%1 in the kernel: %2")
+            .arg(QString::number(connection->id()), kernelQueuesText(connection)));
     m_queuesLabel->show();
     const QSignalBlocker blocker(m_pauseButton);
     m_pauseButton->setChecked(connection->isReadingPaused());
-    if (connection->isReadingPaused() || in > 0 || out > 0)
+    if (kernelQueuesMove(connection))
         m_queuesTimer.start();
     else
         m_queuesTimer.stop();

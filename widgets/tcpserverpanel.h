@@ -78,7 +78,6 @@ private:
     QLabel *m_waitingLabel = nullptr;
     QLabel *m_queuesLabel = nullptr;
     QTimer m_queuesTimer;
-    static constexpr int QueuesRefreshMs = 250;
     QComboBox *m_logFilterBox = nullptr;
     QString m_greetingError; // why the greeting is not sent, or empty
 };

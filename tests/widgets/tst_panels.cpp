@@ -355,6 +355,7 @@ private slots:
     void recentHostsLeaveTheStatusAlone();
     void manualAcceptIsAStepOfItsOwn();
     void pauseReadingShowsTheKernelQueue();
+    void clientPauseReadingFillsTheKernelQueue();
     void bindAddressBoxIsSharedByServerAndUdp();
     void portFieldSaysWhatIsWrong_data();
     void portFieldSaysWhatIsWrong();
@@ -1167,6 +1168,27 @@ void tst_Panels::pauseReadingShowsTheKernelQueue()
     click(&server, "pauseButton");
     QTRY_VERIFY(logTexts(server.logView()->tableView()->model(), EventType::Received)
                     .contains(QStringLiteral("b'waiting in the kernel'")));
+}
+
+void tst_Panels::clientPauseReadingFillsTheKernelQueue()
+{
+    TcpServerSession server(1);
+    server.listen(Loopback, 0);
+    TcpClientPanel client(new TcpClientSession(2));
+    QVERIFY(showAll({&client}));
+    QVERIFY(!find<QPushButton>(&client, "pauseButton")->isEnabled()); // nothing to pause
+    clickConnect(client, server.listenAddress().port);
+    QTRY_VERIFY(isConnected(client));
+    QTRY_COMPARE(server.connectionCount(), 1);
+    click(&client, "pauseButton");
+    QVERIFY(server.send(1, "for later"));
+    auto *queues = find<QLabel>(&client, "queuesLabel");
+    QTRY_VERIFY2(queues->text().contains(QLatin1String("9 bytes received, not yet read "
+                                                       "(reading paused)")),
+                 qPrintable(queues->text()));
+    click(&client, "pauseButton");
+    QTRY_VERIFY(logTexts(client.logView()->tableView()->model(), EventType::Received)
+                    .contains(QStringLiteral("b'for later'")));
 }
 
 QTEST_MAIN(tst_Panels)
