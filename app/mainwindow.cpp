@@ -108,7 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->tabBar()->setToolTip(tr("Each tab is one socket program: double-click a tab to "
                                     "rename it"));
     setCentralWidget(m_tabs);
-    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::requestCloseTab);
     connect(m_tabs->tabBar(), &QTabBar::tabBarDoubleClicked, this, &MainWindow::renameTab);
 
     // The lesson views sit beside the tabs, in a dock that can be hidden (View menu).
@@ -174,7 +174,9 @@ void MainWindow::createActions()
     connect(newUdp, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(newUdpPeer()); });
     auto *closeTabAction = new QAction(tr("&Close tab"), this);
     closeTabAction->setShortcut(QKeySequence::Close);
-    connect(closeTabAction, &QAction::triggered, this, [this] { closeTab(m_tabs->currentIndex()); });
+    connect(closeTabAction, &QAction::triggered, this, [this] {
+        requestCloseTab(m_tabs->currentIndex());
+    });
     auto *renameAction = new QAction(tr("&Rename tab…"), this);
     renameAction->setShortcut(QKeySequence(Qt::Key_F2));
     connect(renameAction, &QAction::triggered, this, [this] { renameTab(m_tabs->currentIndex()); });
@@ -616,6 +618,25 @@ void MainWindow::closeTab(int index)
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();
     scheduleStatusUpdate();
+}
+
+void MainWindow::requestCloseTab(int index)
+{
+    // A lesson's demo must not vanish with one stray click while students are connected.
+    const SessionPanel *closing = panel(index);
+    if (!closing)
+        return;
+    const int open = closing->openConnectionCount();
+    if (open > 0
+        && QMessageBox::question(this,
+                                 tr("Close tab"),
+                                 tr("Close \"%1\"? Its %2 open connection(s) will be closed and "
+                                    "its log will be gone.")
+                                     .arg(m_tabs->tabText(index), QString::number(open)),
+                                 QMessageBox::Close | QMessageBox::Cancel)
+               != QMessageBox::Close)
+        return;
+    closeTab(index);
 }
 
 void MainWindow::renameTab(int index)

@@ -97,6 +97,8 @@ private:
     void createActions();
     int addPanel(SessionPanel *panel);
     void closeTab(int index);
+    // closeTab() after asking, when the tab still has open connections (×, Ctrl+W).
+    void requestCloseTab(int index);
     void renameTab(int index);
     void updateTabTitle(SessionPanel *panel);
     void scheduleStatusUpdate();

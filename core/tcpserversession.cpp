@@ -157,7 +157,7 @@ void TcpServerSession::stopListening()
     updateWaiting();
     TrafficEvent event = makeEvent(EventType::Stopped);
     event.local = m_listenAddress;
-    event.message = tr("stopped listening: the listening socket is closed; accepted "
+    event.message = tr("the listening socket is closed; accepted "
                        "connections stay open");
     report(event);
 }
