@@ -17,6 +17,9 @@ class WorkspaceText
 
 const QLatin1String FormatName("socket-workbench-workspace");
 
+// Messages are filled with one multi-argument arg() each: a file name may itself
+// contain "%2", which a chained arg() would fill in.
+
 } // namespace
 
 QByteArray workspaceToJson(const Workspace &workspace)
@@ -52,9 +55,9 @@ std::optional<Workspace> workspaceFromJson(const QByteArray &json,
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return fail(WorkspaceText::tr("workspace '%1' is not valid JSON: %2 at byte %3")
-                        .arg(fileName, parseError.errorString())
-                        .arg(parseError.offset));
+        return fail(
+            WorkspaceText::tr("workspace '%1' is not valid JSON: %2 at byte %3")
+                .arg(fileName, parseError.errorString(), QString::number(parseError.offset)));
     }
     const QJsonObject root = document.object();
     if (!document.isObject() || root.value(QStringLiteral("format")).toString() != FormatName) {
@@ -68,8 +71,8 @@ std::optional<Workspace> workspaceFromJson(const QByteArray &json,
                                       "version %3: open it with the app that saved it")
                         .arg(fileName,
                              version.isDouble() ? QString::number(version.toDouble())
-                                                : QStringLiteral("(none)"))
-                        .arg(Workspace::Version));
+                                                : QStringLiteral("(none)"),
+                             QString::number(Workspace::Version)));
     }
     const QJsonValue sessionsValue = root.value(QStringLiteral("sessions"));
     if (!sessionsValue.isArray())
@@ -78,8 +81,8 @@ std::optional<Workspace> workspaceFromJson(const QByteArray &json,
     Workspace workspace;
     const QJsonArray sessions = sessionsValue.toArray();
     for (int i = 0; i < sessions.size(); ++i) {
-        const QString where
-            = WorkspaceText::tr("session %1 of workspace '%2'").arg(i + 1).arg(fileName);
+        const QString where = WorkspaceText::tr("session %1 of workspace '%2'")
+                                  .arg(QString::number(i + 1), fileName);
         const QJsonObject object = sessions.at(i).toObject();
         if (!sessions.at(i).isObject())
             return fail(WorkspaceText::tr("%1 is not an object").arg(where));

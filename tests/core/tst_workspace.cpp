@@ -15,6 +15,7 @@ private slots:
     void badFilesAreClearErrors();
     void failedLoadLeavesTheFileIntact();
     void unreadableFile();
+    void fileNameWithPercentSignsIsQuotedAsItIs();
     void failedSaveCreatesNothing();
 };
 
@@ -113,6 +114,18 @@ void tst_Workspace::failedLoadLeavesTheFileIntact()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), broken);
+}
+
+void tst_Workspace::fileNameWithPercentSignsIsQuotedAsItIs()
+{
+    QString message;
+    QVERIFY(
+        !workspaceFromJson(R"({"format":"socket-workbench-workspace","version":7,"sessions":[]})",
+                           QStringLiteral("lesson %2 %1.json"),
+                           &message));
+    QCOMPARE(message,
+             QStringLiteral("workspace 'lesson %2 %1.json' has version 7, but this app reads "
+                            "version 1: open it with the app that saved it"));
 }
 
 void tst_Workspace::unreadableFile()
