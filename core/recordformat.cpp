@@ -84,7 +84,7 @@ QByteArray recordLine(const TrafficEvent &event)
         appendField(out, "peer");
         appendJsonString(out, event.peer.toString());
     }
-    if (event.type == EventType::Sent || event.type == EventType::Received) {
+    if (carriesPayload(event.type)) {
         appendField(out, "size");
         out += QByteArray::number(event.payload.size());
         appendField(out, "hex");

@@ -53,6 +53,12 @@ struct TrafficEvent
     qint64 size() const { return payload.size(); }
 };
 
+// Sent and Received carry bytes (payload, size); every other event is about the socket.
+constexpr bool carriesPayload(EventType type)
+{
+    return type == EventType::Sent || type == EventType::Received;
+}
+
 // "tcp-listen", "tcp", "udp": the scheme of the endpoint spec and the record's "kind".
 QString sessionKindName(SessionKind kind);
 // "listening", "received", ...: the record's "event".

@@ -23,11 +23,6 @@ constexpr int ToolTipChars = 2048;
 // escape the byte budget: past this slack the bytes are copied into a tight array.
 constexpr qsizetype MaxPayloadSlack = 64;
 
-bool isData(EventType type)
-{
-    return type == EventType::Sent || type == EventType::Received;
-}
-
 } // namespace
 
 TrafficLogModel::TrafficLogModel(QObject *parent)
@@ -78,7 +73,7 @@ QVariant TrafficLogModel::data(const QModelIndex &index, int role) const
         case Peer:
             return event.peer.isNull() ? QString() : event.peer.toString();
         case Size:
-            return isData(event.type) ? QVariant(event.size()) : QVariant();
+            return carriesPayload(event.type) ? QVariant(event.size()) : QVariant();
         case Data:
             return dataText(event, DataColumnChars);
         case ColumnCount:

@@ -40,11 +40,6 @@ constexpr int RowPadding = 4;
 // Space either side of a cell's text, beyond the style's focus frame margin.
 constexpr int CellPadding = 8;
 
-bool isPayloadEvent(EventType type)
-{
-    return type == EventType::Sent || type == EventType::Received;
-}
-
 // One field of a tab-separated line: a tab or line break inside it would shift the
 // columns. Payloads never have them (every display mode makes them visible); messages
 // might.
@@ -537,7 +532,7 @@ QStringList TrafficLogView::rowFields(int proxyRow, const QList<int> &columns) c
     QStringList fields;
     fields.reserve(columns.size());
     for (const int column : columns) {
-        if (column == TrafficLogModel::Data && isPayloadEvent(event.type)) {
+        if (column == TrafficLogModel::Data && carriesPayload(event.type)) {
             // The cell is cut to what a row can show; a copy or an export has it all.
             QString data = displayPayload(event.payload, m_model->displayMode());
             if (event.truncatedFrom >= 0) {
