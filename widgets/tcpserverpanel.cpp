@@ -375,6 +375,20 @@ void TcpServerPanel::updateAcceptControls()
 
 void TcpServerPanel::updateQueues()
 {
+    // Showing the state must never pause or resume anything: no toggled() from here.
+    const QSignalBlocker blocker(m_pauseButton);
+    bool allPaused = false;
+    for (int id : selectedConnectionIds()) {
+        const TcpConnection *each = m_server->connection(id);
+        if (!each || each->state() == ConnectionState::Closed)
+            continue;
+        if (!each->isReadingPaused()) {
+            allPaused = false;
+            break;
+        }
+        allPaused = true;
+    }
+    m_pauseButton->setChecked(allPaused);
     // One connection's queues, live while they can change without traffic events (paused,
     // or bytes in flight); the timer stops when there is nothing to watch.
     const QList<int> ids = selectedConnectionIds();
@@ -382,15 +396,12 @@ void TcpServerPanel::updateQueues()
     if (!connection || connection->state() == ConnectionState::Closed) {
         m_queuesLabel->hide();
         m_queuesTimer.stop();
-        m_pauseButton->setChecked(false);
         return;
     }
     m_queuesLabel->setText(
         tr("#%1 in the kernel: %2")
             .arg(QString::number(connection->id()), kernelQueuesText(connection)));
     m_queuesLabel->show();
-    const QSignalBlocker blocker(m_pauseButton);
-    m_pauseButton->setChecked(connection->isReadingPaused());
     if (kernelQueuesMove(connection))
         m_queuesTimer.start();
     else

@@ -356,6 +356,7 @@ private slots:
     void manualAcceptIsAStepOfItsOwn();
     void pauseReadingShowsTheKernelQueue();
     void clientPauseReadingFillsTheKernelQueue();
+    void changingTheSelectionNeverResumesReading();
     void bindAddressBoxIsSharedByServerAndUdp();
     void portFieldSaysWhatIsWrong_data();
     void portFieldSaysWhatIsWrong();
@@ -1189,6 +1190,28 @@ void tst_Panels::clientPauseReadingFillsTheKernelQueue()
     click(&client, "pauseButton");
     QTRY_VERIFY(logTexts(client.logView()->tableView()->model(), EventType::Received)
                     .contains(QStringLiteral("b'for later'")));
+}
+
+void tst_Panels::changingTheSelectionNeverResumesReading()
+{
+    TcpServerPanel server(new TcpServerSession(1));
+    QVERIFY(showAll({&server}));
+    clickListenOnLoopback(server);
+    QTRY_VERIFY(server.server()->isListening());
+    TcpClientSession first(2);
+    first.connectToHost(Loopback, listeningPort(server));
+    QTRY_COMPARE(server.connectionView()->model()->rowCount(), 1);
+    TcpClientSession second(3);
+    second.connectToHost(Loopback, listeningPort(server));
+    QTRY_COMPARE(server.connectionView()->model()->rowCount(), 2);
+    clickRow(server.connectionView(), 0);
+    click(&server, "pauseButton");
+    QVERIFY(server.server()->connection(1)->isReadingPaused());
+    // Selecting another row (and both) only shows state; #1 stays paused.
+    clickRow(server.connectionView(), 1);
+    server.connectionView()->selectAll();
+    QVERIFY(server.server()->connection(1)->isReadingPaused());
+    QVERIFY(!server.server()->connection(2)->isReadingPaused());
 }
 
 QTEST_MAIN(tst_Panels)
