@@ -1,5 +1,7 @@
 #include "portbox.h"
 
+#include "invalidfield.h"
+
 #include <QKeyEvent>
 #include <QStyle>
 #include <QStyleOptionFrame>
@@ -107,11 +109,6 @@ void PortBox::validate()
     }
 
     m_error = error;
-    const QString border = error.isEmpty() ? QString()
-                                           : QStringLiteral("QLineEdit { border: 2px solid "
-                                                            "#b00020; }");
-    // A style sheet re-polishes the field: only when the state changes.
-    if (styleSheet() != border)
-        setStyleSheet(border);
+    markInvalid(this, !error.isEmpty());
     setToolTip(error.isEmpty() ? m_helpText : error);
 }

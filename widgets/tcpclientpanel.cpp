@@ -1,6 +1,7 @@
 #include "tcpclientpanel.h"
 
 #include "endpointspec.h"
+#include "invalidfield.h"
 #include "portbox.h"
 #include "sendbox.h"
 #include "tcpclientsession.h"
@@ -273,12 +274,7 @@ void TcpClientPanel::setRecentHosts(const QStringList &hosts)
 void TcpClientPanel::validateHost()
 {
     const QString error = checkHost(m_hostBox->currentText());
-    const QString border = error.isEmpty()
-                               ? QString()
-                               : QStringLiteral("QComboBox { border: 2px solid #b00020; }");
-    // A style sheet re-polishes the box: only when the state changes.
-    if (m_hostBox->styleSheet() != border)
-        m_hostBox->setStyleSheet(border);
+    markInvalid(m_hostBox, !error.isEmpty());
     m_hostError = error;
     updateFieldProblems();
     updateControls();

@@ -2,6 +2,7 @@
 
 #include "bindaddressbox.h"
 #include "endpointspec.h"
+#include "invalidfield.h"
 #include "localaddresses.h"
 #include "payloadcodec.h"
 #include "portbox.h"
@@ -506,11 +507,7 @@ void TcpServerPanel::applyGreeting()
     const EncodeResult result = encodePayload(m_greetingEdit->text(),
                                               InputMode::Escapes,
                                               LineEnding::None);
-    const QString border = result.ok() ? QString()
-                                       : QStringLiteral("QLineEdit { border: 2px solid #b00020; }");
-    // A style sheet re-polishes the field: only when the state changes.
-    if (m_greetingEdit->styleSheet() != border)
-        m_greetingEdit->setStyleSheet(border);
+    markInvalid(m_greetingEdit, !result.ok());
     m_greetingEdit->setToolTip(result.ok() ? greetingToolTip() : result.error);
     // The previous greeting must not stay in force unseen: the field no longer shows it.
     m_server->setGreeting(result.ok() ? result.bytes : QByteArray());

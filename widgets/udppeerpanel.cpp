@@ -2,6 +2,7 @@
 
 #include "bindaddressbox.h"
 #include "endpointspec.h"
+#include "invalidfield.h"
 #include "portbox.h"
 #include "sendbox.h"
 #include "trafficlogmodel.h"
@@ -217,10 +218,7 @@ void UdpPeerPanel::validateDestination()
     else if (!parseHostPort(destination(), &error))
         error = error.isEmpty() ? tr("Write the destination as host:port.") : error;
     m_destinationError = error;
-    m_destinationEdit->setStyleSheet(error.isEmpty() || destination().isEmpty()
-                                         ? QString()
-                                         : QStringLiteral("QLineEdit { border: 2px solid "
-                                                          "#b00020; }"));
+    markInvalid(m_destinationEdit, !error.isEmpty() && !destination().isEmpty());
     // Emptied, the field explains itself again instead of keeping the last mistake.
     if (destination().isEmpty())
         m_destinationEdit->setToolTip(destinationToolTip());

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QLatin1String>
+#include <QString>
+#include <QWidget>
+
+// Marks an input field whose text cannot be used (a red border, the reason being shown
+// elsewhere) or unmarks it. A style sheet re-polishes the widget, so it is only set when
+// the state really changes, not at every keystroke.
+inline void markInvalid(QWidget *field, bool invalid)
+{
+    const QString sheet = invalid ? QLatin1String(field->metaObject()->className())
+                                        + QStringLiteral(" { border: 2px solid #b00020; }")
+                                  : QString();
+    if (field->styleSheet() != sheet)
+        field->setStyleSheet(sheet);
+}
