@@ -1,10 +1,11 @@
 #include "mainwindow.h"
 
 #include "endpointspec.h"
+#include "lessonviews.h"
 #include "pythonmirror.h"
-#include "pythonmirrorview.h"
 #include "sendbox.h"
 #include "sessionpanel.h"
+#include "socketmapmodel.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
@@ -68,6 +69,11 @@ QString presentationKey()
     return QStringLiteral("view/presentation");
 }
 
+QString lessonViewKey()
+{
+    return QStringLiteral("view/lessonView");
+}
+
 QString fontScaleKey()
 {
     return QStringLiteral("view/fontScale");
@@ -112,16 +118,19 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tabs->tabBar(), &QTabBar::tabBarDoubleClicked, this, &MainWindow::renameTab);
 
     // The lesson views sit beside the tabs, in a dock that can be hidden (View menu).
-    m_mirrorView = new PythonMirrorView(this);
-    m_mirrorDock = new QDockWidget(tr("Python"), this);
-    QDockWidget *mirrorDock = m_mirrorDock;
-    mirrorDock->setObjectName(QStringLiteral("pythonDock"));
-    mirrorDock->setWidget(m_mirrorView);
-    mirrorDock->setToolTip(tr("The Python code that does what the current tab has done"));
-    addDockWidget(Qt::RightDockWidgetArea, mirrorDock);
+    m_lessonViews = new LessonViews(this);
+    m_lessonDock = new QDockWidget(tr("Lesson views"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lessonDock"));
+    m_lessonDock->setWidget(m_lessonViews);
+    m_lessonDock->setToolTip(tr("What the current tab does, as Python code and as a map of its "
+                                "sockets"));
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
     // Wide enough for the lesson's lines with their value comments; a third of the window.
-    resizeDocks({mirrorDock}, {width() * 3 / 10}, Qt::Horizontal);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentMirror);
+    resizeDocks({m_lessonDock}, {width() * 3 / 10}, Qt::Horizontal);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentLessonViews);
+    connect(m_lessonViews, &LessonViews::currentViewChanged, this, [](LessonViews::View view) {
+        QSettings().setValue(lessonViewKey(), int(view));
+    });
 
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
@@ -147,7 +156,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_presentation = settings.value(presentationKey(), false).toBool();
     m_fontScale = settings.value(fontScaleKey(), 1.0).toDouble();
     m_presentationAction->setChecked(m_presentation);
-    restoreState(settings.value(windowStateKey()).toByteArray()); // the Python dock, hidden?
+    restoreState(settings.value(windowStateKey()).toByteArray()); // the lesson dock, hidden?
+    m_lessonViews->setCurrentView(
+        LessonViews::View(qBound(0, settings.value(lessonViewKey(), 0).toInt(), 1)));
     applyView();
     updateStatus();
 }
@@ -282,11 +293,26 @@ void MainWindow::createActions()
     });
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_presentationAction);
-    QAction *mirrorAction = m_mirrorDock->toggleViewAction();
-    mirrorAction->setText(tr("P&ython mirror"));
+    QAction *lessonAction = m_lessonDock->toggleViewAction();
+    lessonAction->setText(tr("&Lesson views"));
+    lessonAction->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
+    lessonAction->setToolTip(tr("Show or hide the side panel with the Python code and the "
+                                "socket map of the current tab"));
+    viewMenu->addAction(lessonAction);
+    auto *mirrorAction = new QAction(tr("P&ython mirror"), this);
     mirrorAction->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
     mirrorAction->setToolTip(tr("Show or hide the Python code each tab stands for"));
+    connect(mirrorAction, &QAction::triggered, this, [this] {
+        toggleLessonView(int(LessonViews::View::Python));
+    });
     viewMenu->addAction(mirrorAction);
+    auto *mapAction = new QAction(tr("Socket &map"), this);
+    mapAction->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
+    mapAction->setToolTip(tr("Show or hide the map of the current tab's sockets and peers"));
+    connect(mapAction, &QAction::triggered, this, [this] {
+        toggleLessonView(int(LessonViews::View::Map));
+    });
+    viewMenu->addAction(mapAction);
     viewMenu->addSeparator();
     viewMenu->addAction(zoomInAction);
     viewMenu->addAction(zoomOutAction);
@@ -341,6 +367,14 @@ int MainWindow::addPanel(SessionPanel *panel)
     connect(session, &Session::eventOccurred, mirror, &PythonMirror::append);
     connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
     m_mirrors.insert(session->id(), mirror);
+    auto *map = new SocketMapModel(this);
+    connect(session, &Session::eventOccurred, map, &SocketMapModel::append);
+    if (auto *server = qobject_cast<TcpServerSession *>(session))
+        connect(server,
+                &TcpServerSession::waitingConnectionsChanged,
+                map,
+                &SocketMapModel::setWaiting);
+    m_maps.insert(session->id(), map);
     const int index = m_tabs->addTab(panel, panel->title());
     connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
         updateTabTitle(panel);
@@ -477,15 +511,30 @@ void MainWindow::applyView()
     QApplication::setFont(font);
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->logView()->setHighContrast(m_presentation);
+    m_lessonViews->setLineWidthScale(m_presentation ? PresentationLineScale : 1.0);
     QSettings settings;
     settings.setValue(presentationKey(), m_presentation);
     settings.setValue(fontScaleKey(), m_fontScale);
 }
 
-void MainWindow::showCurrentMirror()
+void MainWindow::showCurrentLessonViews()
 {
     const int index = m_tabs->currentIndex();
-    m_mirrorView->setMirror(mirror(index), index >= 0 ? m_tabs->tabText(index) : QString());
+    m_lessonViews->setSession(mirror(index),
+                              socketMap(index),
+                              index >= 0 ? m_tabs->tabText(index) : QString());
+}
+
+void MainWindow::toggleLessonView(int view)
+{
+    const auto wanted = LessonViews::View(view);
+    if (m_lessonDock->isVisible() && m_lessonViews->currentView() == wanted) {
+        m_lessonDock->hide();
+        return;
+    }
+    m_lessonViews->setCurrentView(wanted);
+    m_lessonDock->show();
+    m_lessonDock->raise();
 }
 
 void MainWindow::closeAllTabs()
@@ -498,6 +547,12 @@ PythonMirror *MainWindow::mirror(int index) const
 {
     const SessionPanel *each = panel(index);
     return each ? m_mirrors.value(each->session()->id()) : nullptr;
+}
+
+SocketMapModel *MainWindow::socketMap(int index) const
+{
+    const SessionPanel *each = panel(index);
+    return each ? m_maps.value(each->session()->id()) : nullptr;
 }
 
 void MainWindow::setMirrorDirectory(const QString &directory)
@@ -594,7 +649,7 @@ void MainWindow::updateTabTitle(SessionPanel *panel)
     m_tabs->setTabText(index, custom.isEmpty() ? panel->title() : custom);
     m_tabs->setTabToolTip(index, panel->title());
     if (index == m_tabs->currentIndex())
-        showCurrentMirror();
+        showCurrentLessonViews();
 }
 
 void MainWindow::closeTab(int index)
@@ -614,6 +669,8 @@ void MainWindow::closeTab(int index)
         if (PythonMirror *mirror = m_mirrors.take(closing->session()->id()))
             mirror->deleteLater();
     }
+    if (SocketMapModel *map = m_maps.take(closing->session()->id()))
+        map->deleteLater();
     m_tabs->removeTab(index);
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <vector>
+
 class QPainter;
 
 // The socket map: a session's listening (or bound UDP) socket on the left, each
@@ -34,6 +36,12 @@ public:
     // Whether a pulse is moving, so the frame timer runs.
     bool isAnimating() const { return m_pulseTimer.isActive(); }
 
+    // Where the listening socket, a node's own socket and its peer are drawn at the
+    // current size (empty when not drawn: hidden as "+N more", or no such box).
+    QRectF listenerRect() const;
+    QRectF socketRect(int nodeIndex) const;
+    QRectF peerRect(int nodeIndex) const;
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -46,6 +54,34 @@ private:
         qint64 startMs = 0;
         bool outgoing = false;
     };
+
+    // Where everything goes, from the model, the size and the font: one place for painting
+    // and for the tests that check nothing overlaps in a narrow side panel.
+    struct Layout
+    {
+        struct Row
+        {
+            int node = 0;
+            QRectF socket;
+            QRectF peer;
+        };
+        qreal line = 0; // 0: nothing to draw
+        qreal margin = 0;
+        qreal padding = 0;
+        bool udp = false;
+        bool twoLines = true;
+        bool showLocal = false;
+        QRectF listener;
+        QString listenerTitle;
+        QString listenerDetail;
+        qreal trunkX = 0;
+        qreal rowsTop = 0;
+        qreal rowHeight = 0;
+        int hidden = 0;
+        QFont rowFont;
+        std::vector<Row> rows;
+    };
+    Layout computeLayout() const;
 
     void startPulse(int nodeIndex, bool outgoing);
     void advancePulses();

@@ -1,8 +1,12 @@
 #include "commandline.h"
 #include "mainwindow.h"
 
+#include "lessonviews.h"
 #include "pythonmirror.h"
+#include "pythonmirrorview.h"
 #include "sessionpanel.h"
+#include "socketmapmodel.h"
+#include "socketmapview.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
@@ -15,10 +19,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
+#include <QPointer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTcpSocket>
 #include <QTest>
 
 // The main window: tabs of sessions, the lesson setup and workspaces.
@@ -38,6 +45,8 @@ private slots:
     void commandLineOptions();
     void presentationModeScalesFontsAndIsRemembered();
     void eachTabHasAMirror();
+    void eachTabHasASocketMapFedByItsSession();
+    void lessonViewActionsShowAndHideTheirView();
 };
 
 namespace {
@@ -219,6 +228,88 @@ void tst_MainWindow::eachTabHasAMirror()
     const QString bind = QStringLiteral("sock.bind(('127.0.0.1', %1))")
                              .arg(server->server()->listenAddress().port);
     QVERIFY2(window.mirror(0)->script().contains(bind), qPrintable(window.mirror(0)->script()));
+}
+
+void tst_MainWindow::eachTabHasASocketMapFedByItsSession()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    window.openEndpoint(spec("udp://127.0.0.1:0"), false);
+    QPointer<SocketMapModel> serverMap = window.socketMap(0);
+    QVERIFY(serverMap && window.socketMap(1) && serverMap != window.socketMap(1));
+    QVERIFY(!window.socketMap(2));
+    QCOMPARE(serverMap->kind(), SessionKind::TcpServer);
+    QVERIFY(serverMap->isListening());
+
+    // A peer connects: its accepted socket is a node, and the side panel shows this map.
+    QTcpSocket peer;
+    peer.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(peer.waitForConnected(5000));
+    QTRY_COMPARE(serverMap->nodeCount(), 1);
+    QCOMPARE(serverMap->nodeAt(0).peer, QStringLiteral("127.0.0.1:%1").arg(peer.localPort()));
+    window.tabs()->setCurrentIndex(0);
+    QCOMPARE(window.lessonViews()->mapView()->model(), serverMap.data());
+    window.tabs()->setCurrentIndex(1);
+    QCOMPARE(window.lessonViews()->mapView()->model(), window.socketMap(1));
+    QCOMPARE(window.lessonViews()->mirrorView()->mirror(), window.mirror(1));
+
+    // The peer closes: the node is closed, by the peer.
+    peer.disconnectFromHost();
+    QTRY_COMPARE(serverMap->nodeAt(0).state, SocketMapNode::State::Closed);
+
+    // Manual accept: connections waiting in the backlog are counted on the listening socket.
+    server->server()->setAcceptAutomatically(false);
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(waiting.waitForConnected(5000));
+    QTRY_COMPARE(serverMap->waiting(), 1);
+    QCOMPARE(serverMap->nodeCount(), 1);
+
+    // Closing the tab drops its map.
+    window.closeAllTabs();
+    QTRY_VERIFY(!serverMap);
+}
+
+void tst_MainWindow::lessonViewActionsShowAndHideTheirView()
+{
+    MainWindow window;
+    window.openFirstStartLayout();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *dock = window.findChild<QDockWidget *>(QStringLiteral("lessonDock"));
+    QVERIFY(dock);
+    auto actionFor = [&window](const char *keys) -> QAction * {
+        const QKeySequence wanted(QString::fromLatin1(keys));
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->shortcut() == wanted)
+                return action;
+        }
+        return nullptr;
+    };
+    QAction *python = actionFor("Ctrl+Shift+Y");
+    QAction *map = actionFor("Ctrl+Shift+M");
+    QAction *dockToggle = actionFor("Ctrl+Shift+L");
+    QVERIFY(python && map && dockToggle);
+
+    dock->hide();
+    map->trigger();
+    QVERIFY(dock->isVisible());
+    QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Map);
+    QVERIFY(window.lessonViews()->mapView()->isVisible());
+    python->trigger();
+    QVERIFY(dock->isVisible());
+    QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Python);
+    // The same entry again hides the panel, as a toggle.
+    python->trigger();
+    QVERIFY(!dock->isVisible());
+    dockToggle->trigger();
+    QVERIFY(dock->isVisible());
+    // The view shown is remembered for the next start.
+    map->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("view/lessonView")).toInt(),
+             int(LessonViews::View::Map));
 }
 
 void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()

@@ -15,6 +15,8 @@ private slots:
     void rendersFiveConnections();
     void rendersFiftyConnections();
     void rendersUdpPeers();
+    void fitsANarrowSidePanel_data();
+    void fitsANarrowSidePanel();
 };
 
 namespace {
@@ -159,6 +161,53 @@ void tst_SocketMapView::rendersUdpPeers()
     model.append(event);
     const QImage image = render(view, QStringLiteral("/tmp/socketmapudp.png"));
     QVERIFY(!image.isNull());
+}
+
+void tst_SocketMapView::fitsANarrowSidePanel_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<qreal>("fontScale");
+    QTest::newRow("side panel") << 300 << 1.0;
+    QTest::newRow("side panel, presentation fonts") << 380 << 1.6;
+    QTest::newRow("wide") << 1000 << 1.0;
+}
+
+void tst_SocketMapView::fitsANarrowSidePanel()
+{
+    QFETCH(int, width);
+    QFETCH(qreal, fontScale);
+    SocketMapModel model;
+    listenAndAccept(model, 6);
+    model.append(bytes(1, EventType::Received, 2621));
+    model.append(bytes(1, EventType::Sent, 21));
+    SocketMapView view;
+    QFont font = view.font();
+    font.setPointSizeF(font.pointSizeF() * fontScale);
+    view.setFont(font);
+    view.setModel(&model);
+    view.resize(width, 700);
+
+    const QRectF bounds = QRectF(view.rect());
+    const QRectF listener = view.listenerRect();
+    QVERIFY(bounds.contains(listener));
+    QRectF previous;
+    for (int i = 0; i < model.nodeCount(); ++i) {
+        const QRectF socket = view.socketRect(i);
+        const QRectF peer = view.peerRect(i);
+        QVERIFY2(!socket.isEmpty() && !peer.isEmpty(), qPrintable(QString::number(i)));
+        // Everything inside the view, below the listening socket, in order, apart.
+        QVERIFY2(bounds.contains(socket) && bounds.contains(peer), qPrintable(QString::number(i)));
+        QVERIFY(socket.top() >= listener.bottom());
+        QVERIFY2(socket.right() < peer.left(), qPrintable(QString::number(i)));
+        // Room for the line and its pulse between the socket and its peer.
+        QVERIFY(peer.left() - socket.right() >= view.fontMetrics().height());
+        // Not shrunk to a size nobody can read: a two-line box at least 1.2 lines of the font.
+        QVERIFY(peer.height() >= view.fontMetrics().height() * 1.2);
+        if (!previous.isNull())
+            QVERIFY(socket.top() >= previous.bottom());
+        previous = socket;
+    }
+    render(view, QStringLiteral("/tmp/socketmap-%1-%2.png").arg(width).arg(fontScale));
 }
 
 QTEST_MAIN(tst_SocketMapView)
