@@ -69,6 +69,11 @@ QString presentationKey()
     return QStringLiteral("view/presentation");
 }
 
+QString normalFontScaleKey()
+{
+    return QStringLiteral("view/normalFontScale");
+}
+
 QString lessonViewKey()
 {
     return QStringLiteral("view/lessonView");
@@ -154,7 +159,11 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     const QSettings settings;
     m_presentation = settings.value(presentationKey(), false).toBool();
-    m_fontScale = settings.value(fontScaleKey(), 1.0).toDouble();
+    // Bounded: a hand-edited (or corrupt) setting must not open an unreadable window.
+    m_fontScale = qBound(MinFontScale, settings.value(fontScaleKey(), 1.0).toDouble(), MaxFontScale);
+    m_normalFontScale = qBound(MinFontScale,
+                               settings.value(normalFontScaleKey(), 1.0).toDouble(),
+                               MaxFontScale);
     m_presentationAction->setChecked(m_presentation);
     restoreState(settings.value(windowStateKey()).toByteArray()); // the lesson dock, hidden?
     m_lessonViews->setCurrentView(
@@ -193,7 +202,8 @@ void MainWindow::createActions()
     connect(renameAction, &QAction::triggered, this, [this] { renameTab(m_tabs->currentIndex()); });
     auto *openWorkspaceAction = new QAction(tr("&Open workspace…"), this);
     openWorkspaceAction->setShortcut(QKeySequence::Open);
-    openWorkspaceAction->setToolTip(tr("Add the sessions of a saved workspace as tabs"));
+    openWorkspaceAction->setToolTip(tr("Open a saved workspace: its sessions replace the open "
+                                       "tabs (you are asked first)"));
     connect(openWorkspaceAction, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this,
                                                           tr("Open workspace"),
@@ -461,8 +471,12 @@ void MainWindow::shutdownSessions()
 
 void MainWindow::quitGracefully()
 {
-    if (m_quitting)
+    if (m_quitting) {
+        // Asked again during the grace period (a second Ctrl+C): the user will not wait.
+        m_quitNow = true;
+        finishQuitting();
         return;
+    }
     m_quitting = true;
     shutdownSessions();
     m_quitClock.start();
@@ -475,21 +489,32 @@ void MainWindow::finishQuitting()
     bool closing = false;
     for (int i = 0; i < m_tabs->count(); ++i)
         closing = closing || panel(i)->session()->isClosing();
-    if (closing && !m_quitClock.hasExpired(QuitGraceMs))
+    if (closing && !m_quitNow && !m_quitClock.hasExpired(QuitGraceMs))
         return;
     m_quitTimer.stop();
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->session()->abortAll();
     m_readyToQuit = true;
-    QApplication::quit();
+    if (m_exitCode != 0)
+        QApplication::exit(m_exitCode);
+    else
+        QApplication::quit();
 }
 
 void MainWindow::setPresentationMode(bool on)
 {
+    if (on == m_presentation) {
+        if (m_presentationAction->isChecked() != on)
+            m_presentationAction->setChecked(on);
+        return;
+    }
     m_presentation = on;
     if (m_presentationAction->isChecked() != on)
         m_presentationAction->setChecked(on);
-    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : 1.0;
+    // Leaving presentation mode goes back to the zoom the desk had before it.
+    if (on)
+        m_normalFontScale = m_fontScale;
+    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : m_normalFontScale;
     applyView();
 }
 
@@ -515,6 +540,7 @@ void MainWindow::applyView()
     QSettings settings;
     settings.setValue(presentationKey(), m_presentation);
     settings.setValue(fontScaleKey(), m_fontScale);
+    settings.setValue(normalFontScaleKey(), m_presentation ? m_normalFontScale : m_fontScale);
 }
 
 void MainWindow::showCurrentLessonViews()
@@ -788,8 +814,8 @@ void MainWindow::takeScreenshot()
     const bool saved = grab().save(m_screenshotFile, "PNG");
     if (!saved) {
         qWarning("could not write the screenshot to %s", qPrintable(m_screenshotFile));
-        QApplication::exit(1);
-        return;
+        m_exitCode = 1;
     }
-    QApplication::exit(0);
+    // Like any other quit: the sessions close and the record says how.
+    quitGracefully();
 }

@@ -140,8 +140,11 @@ private:
     bool m_screenshotTaken = false;
     bool m_quitting = false;
     bool m_readyToQuit = false;
+    bool m_quitNow = false;
+    int m_exitCode = 0;
     bool m_presentation = false;
     double m_fontScale = 1.0;
+    double m_normalFontScale = 1.0; // the zoom outside presentation mode
     QFont m_baseFont;
     QAction *m_presentationAction = nullptr;
     QTimer m_quitTimer;

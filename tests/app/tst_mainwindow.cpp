@@ -47,6 +47,7 @@ private slots:
     void eachTabHasAMirror();
     void eachTabHasASocketMapFedByItsSession();
     void lessonViewActionsShowAndHideTheirView();
+    void secondQuitRequestAbortsAtOnce();
 };
 
 namespace {
@@ -339,8 +340,46 @@ void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()
         QCOMPARE(QApplication::font().pointSizeF(), base);
         again.setFontScale(1.21);
         QCOMPARE(QApplication::font().pointSizeF(), base * 1.21);
+        // The desk's own zoom comes back after presenting.
+        again.setPresentationMode(true);
+        QCOMPARE(again.fontScale(), MainWindow::PresentationScale);
+        again.setPresentationMode(false);
+        QCOMPARE(again.fontScale(), 1.21);
         again.setFontScale(1.0);
     }
+    {
+        // A hand-edited setting cannot make the window unreadable.
+        QSettings().setValue(QStringLiteral("view/fontScale"), 50.0);
+        MainWindow edited;
+        QVERIFY(edited.fontScale() <= 3.0);
+        QSettings().setValue(QStringLiteral("view/fontScale"), QStringLiteral("big"));
+        MainWindow garbled;
+        QVERIFY(garbled.fontScale() >= 0.7);
+        garbled.setFontScale(1.0);
+    }
+}
+
+void tst_MainWindow::secondQuitRequestAbortsAtOnce()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    // A peer that reads (almost) nothing, so what the server sends stays queued.
+    QTcpSocket peer;
+    peer.setReadBufferSize(1);
+    peer.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(peer.waitForConnected(5000));
+    QTRY_COMPARE(server->server()->openConnectionCount(), 1);
+    QVERIFY(server->server()->send(1, QByteArray(32 * 1024 * 1024, 'x')));
+
+    // The first quit request waits up to the grace period for the queue to drain...
+    window.quitGracefully();
+    QVERIFY(server->session()->isClosing());
+    // ...a second one (another Ctrl+C) ends it now: the rest is aborted.
+    window.quitGracefully();
+    QVERIFY(!server->session()->isClosing());
+    QCOMPARE(server->server()->openConnectionCount(), 0);
 }
 
 QTEST_MAIN(tst_MainWindow)
