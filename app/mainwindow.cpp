@@ -140,6 +140,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
+    // Cut rather than widen the window past a small projector's screen.
+    m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusBar()->addPermanentWidget(m_statusLabel);
     statusBar()->setSizeGripEnabled(false); // it would cover the end of the totals
     m_statusTimer.setSingleShot(true);

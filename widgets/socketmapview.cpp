@@ -104,6 +104,11 @@ void SocketMapView::setLineWidthScale(qreal scale)
     update();
 }
 
+QString SocketMapView::socketName(const SocketMapNode &node, const Layout &layout)
+{
+    return layout.shortNames ? tr("#%1").arg(node.id) : tr("#%1 socket").arg(node.id);
+}
+
 QSize SocketMapView::sizeHint() const
 {
     const int line = fontMetrics().height();
@@ -113,7 +118,7 @@ QSize SocketMapView::sizeHint() const
 QSize SocketMapView::minimumSizeHint() const
 {
     const int line = fontMetrics().height();
-    return QSize(line * 14, line * 8);
+    return QSize(line * 10, line * 8);
 }
 
 quint64 SocketMapView::pulseKey(const SocketMapNode &node)
@@ -229,7 +234,7 @@ SocketMapView::Layout SocketMapView::computeLayout() const
     qreal countsWidth = 0;
     qreal peerWidth = 0;
     const qreal smallestFont = layout.rowFont.pointSizeF() * 0.6;
-    for (int attempt = 0; attempt < 4; ++attempt) {
+    for (int attempt = 0; attempt < 6; ++attempt) {
         const QFontMetricsF rowMetrics(layout.rowFont);
         QFont small = layout.rowFont;
         small.setPointSizeF(layout.rowFont.pointSizeF() * SmallTextScale);
@@ -242,7 +247,7 @@ SocketMapView::Layout SocketMapView::computeLayout() const
         for (int i = layout.hidden; i < count; ++i) {
             const SocketMapNode &node = m_model->nodeAt(i);
             socketWidth = std::max(socketWidth,
-                                   rowMetrics.horizontalAdvance(tr("#%1 socket").arg(node.id)));
+                                   rowMetrics.horizontalAdvance(socketName(node, layout)));
             localWidth = std::max(localWidth, rowMetrics.horizontalAdvance(node.local));
             if (layout.twoLines)
                 countsWidth = std::max(countsWidth,
@@ -252,8 +257,15 @@ SocketMapView::Layout SocketMapView::computeLayout() const
         socketWidth = udp ? 0 : socketWidth + padding * 2;
         peerWidth += padding * 2;
         const qreal needed = socketX + socketWidth + minimumLine + peerWidth + margin;
-        if (needed <= width() || layout.rowFont.pointSizeF() <= smallestFont)
+        if (needed <= width())
             break;
+        if (layout.rowFont.pointSizeF() <= smallestFont) {
+            // Still too narrow at the smallest readable size: "#1" instead of "#1 socket".
+            if (layout.shortNames)
+                break;
+            layout.shortNames = true;
+            continue;
+        }
         const qreal room = width() - socketX - minimumLine - margin;
         const qreal factor = std::clamp(room / (socketWidth + peerWidth), 0.5, 0.95);
         layout.rowFont.setPointSizeF(std::max(smallestFont, layout.rowFont.pointSizeF() * factor));
@@ -266,8 +278,13 @@ SocketMapView::Layout SocketMapView::computeLayout() const
                               <= width();
     if (layout.showLocal)
         socketWidth = std::max(socketWidth, localWidth + padding * 2);
-    else if (!udp && layout.twoLines)
-        socketWidth = std::max(socketWidth, countsWidth + padding * 2);
+    else if (!udp && layout.twoLines) {
+        // The byte counts go under the socket's name, if the box can grow for them.
+        const qreal withCounts = std::max(socketWidth, countsWidth + padding * 2);
+        layout.countsInBox = socketX + withCounts + minimumLine + peerWidth + margin <= width();
+        if (layout.countsInBox)
+            socketWidth = withCounts;
+    }
 
     // Peers on the right, but not so far that a pulse takes ages to cross a wide window.
     const qreal socketRight = udp ? trunkX : socketX + socketWidth;
@@ -420,21 +437,22 @@ void SocketMapView::paintEvent(QPaintEvent *event)
         painter.setPen(color);
         const QRectF socketText = socketBox.adjusted(padding, 0, -padding, 0);
         const QRectF peerText = peerBox.adjusted(padding, 0, -padding, 0);
-        const QString socketName = tr("#%1 socket").arg(node.id);
+        const QString name = socketName(node, layout);
         if (layout.twoLines) {
             const qreal half = socketBox.height() / 2;
             if (!udp) {
-                const bool secondLine = layout.showLocal || !counts.isEmpty();
+                const bool secondLine = layout.showLocal
+                                        || (layout.countsInBox && !counts.isEmpty());
                 painter.drawText(secondLine ? socketText.adjusted(0, 0, 0, -half) : socketText,
                                  Qt::AlignLeft | (secondLine ? Qt::AlignBottom : Qt::AlignVCenter),
-                                 socketName);
+                                 name);
                 if (layout.showLocal) {
                     painter.setPen(endedColor);
                     painter.drawText(socketText.adjusted(0, half, 0, 0),
                                      Qt::AlignLeft | Qt::AlignTop,
                                      node.local);
                     painter.setPen(color);
-                } else if (!counts.isEmpty()) {
+                } else if (layout.countsInBox && !counts.isEmpty()) {
                     painter.setFont(small);
                     painter.setPen(endedColor);
                     painter.drawText(socketText.adjusted(0, half, 0, 0),
@@ -455,7 +473,7 @@ void SocketMapView::paintEvent(QPaintEvent *event)
                                  : stateText(node.state));
         } else {
             if (!udp)
-                painter.drawText(socketText, Qt::AlignLeft | Qt::AlignVCenter, socketName);
+                painter.drawText(socketText, Qt::AlignLeft | Qt::AlignVCenter, name);
             painter.drawText(peerText, Qt::AlignLeft | Qt::AlignVCenter, node.peer);
         }
 

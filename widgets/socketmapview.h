@@ -71,6 +71,8 @@ private:
         bool udp = false;
         bool twoLines = true;
         bool showLocal = false;
+        bool shortNames = false;  // "#1" for "#1 socket" in a very narrow panel
+        bool countsInBox = false; // bytes each way under the socket's name
         QRectF listener;
         QString listenerTitle;
         QString listenerDetail;
@@ -82,6 +84,7 @@ private:
         std::vector<Row> rows;
     };
     Layout computeLayout() const;
+    static QString socketName(const SocketMapNode &node, const Layout &layout);
 
     void startPulse(int nodeIndex, bool outgoing);
     void advancePulses();

@@ -48,6 +48,7 @@ private slots:
     void eachTabHasASocketMapFedByItsSession();
     void lessonViewActionsShowAndHideTheirView();
     void secondQuitRequestAbortsAtOnce();
+    void presentationModeFitsA1024Screen();
 };
 
 namespace {
@@ -380,6 +381,33 @@ void tst_MainWindow::secondQuitRequestAbortsAtOnce()
     window.quitGracefully();
     QVERIFY(!server->session()->isClosing());
     QCOMPARE(server->server()->openConnectionCount(), 0);
+}
+
+void tst_MainWindow::presentationModeFitsA1024Screen()
+{
+    // A classroom projector is often 1024x768: every tab, at presentation size, with its
+    // longest state texts, must fit it with the lesson views beside it.
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://0.0.0.0:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    EndpointSpec clientSpec = spec("tcp://127.0.0.1:1");
+    clientSpec.port = server->server()->listenAddress().port;
+    auto *client = qobject_cast<TcpClientPanel *>(window.openEndpoint(clientSpec, true));
+    QTRY_COMPARE(client->client()->state(), ConnectionState::Connected);
+    window.openEndpoint(spec("udp://0.0.0.0:0"), true);
+    window.show();
+    window.setPresentationMode(true);
+    QTRY_COMPARE(window.panel(0)->font().pointSizeF(), QApplication::font().pointSizeF());
+    for (int i = 0; i < window.tabs()->count(); ++i) {
+        window.tabs()->setCurrentIndex(i);
+        QCoreApplication::processEvents();
+        const int needed = window.minimumSizeHint().width();
+        QVERIFY2(needed <= 1024,
+                 qPrintable(
+                     QStringLiteral("%1 needs %2 px").arg(window.tabs()->tabText(i)).arg(needed)));
+    }
+    window.setPresentationMode(false);
 }
 
 QTEST_MAIN(tst_MainWindow)

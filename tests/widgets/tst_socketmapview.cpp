@@ -169,6 +169,7 @@ void tst_SocketMapView::fitsANarrowSidePanel_data()
     QTest::addColumn<qreal>("fontScale");
     QTest::newRow("side panel") << 300 << 1.0;
     QTest::newRow("side panel, presentation fonts") << 380 << 1.6;
+    QTest::newRow("1024 projector, presentation fonts") << 300 << 1.6;
     QTest::newRow("wide") << 1000 << 1.0;
 }
 
