@@ -26,6 +26,8 @@ constexpr int QuickPendingReads = 64;
 constexpr qint64 QuickPendingBytes = 64 * 1024;
 constexpr int EchoPendingReads = 65536;
 constexpr qint64 EchoPendingBytes = 16 * 1024 * 1024;
+// All connections' pending reads together.
+constexpr qint64 MaxPendingBytes = 32 * 1024 * 1024;
 // An echo is sent in the same pass of the event loop as its read, a person cannot read
 // and retype a message that fast: the same bytes sent later were typed, and are shown as
 // the literal typed, unless the connection already echoes (then a late one waited for a
@@ -594,6 +596,14 @@ private:
             m_body.line(name + QLatin1String(".close()"),
                         QStringLiteral("the peer closed first; this side closes too"));
             break;
+        case StepType::CloseWithUnreadData:
+            m_body.line(name + QLatin1String(".close()"),
+                        QStringLiteral("data was still unread: the system sent RST, not FIN"));
+            break;
+        case StepType::Lost:
+            m_body.line(name + QLatin1String(".close()"),
+                        QStringLiteral("the connection was lost (timeout or unreachable)"));
+            break;
         case StepType::ResetByPeer:
             m_body.line(name + QLatin1String(".close()"),
                         QStringLiteral("the peer reset the connection (RST)"));
@@ -934,6 +944,7 @@ void PythonMirror::appendSocketEvent(int blockIndex, const TrafficEvent &event)
         read.time = event.msecsSinceEpoch;
         block.pending.push_back(read);
         block.pendingBytes += read.payload.size();
+        m_usage.pendingBytes += read.payload.size();
         trimPending(block, m_usage);
         return;
     }
@@ -959,6 +970,10 @@ void PythonMirror::appendSocketEvent(int blockIndex, const TrafficEvent &event)
         StepType type = StepType::Close;
         if (event.closedBy == ClosedBy::Peer)
             type = event.reset ? StepType::ResetByPeer : StepType::ClosedByPeer;
+        else if (event.detail == EventDetail::UnreadData)
+            type = StepType::CloseWithUnreadData;
+        else if (event.detail == EventDetail::Lost)
+            type = StepType::Lost;
         else if (event.reset)
             type = StepType::Abort;
         addBlockStep(block, type, m_usage);
@@ -1086,6 +1101,7 @@ bool PythonMirror::takeEcho(Block &block, const TrafficEvent &sent, Usage &usage
     const PendingRead read = std::move(front);
     block.pending.pop_front();
     block.pendingBytes -= read.payload.size();
+    usage.pendingBytes -= read.payload.size();
     addReceive(block, read, true, usage);
     // An Eof that waited behind the reads takes its place now.
     while (!block.pending.empty() && block.pending.front().eof)
@@ -1102,6 +1118,7 @@ void PythonMirror::settleFront(Block &block, Usage &usage)
         return;
     }
     block.pendingBytes -= read.payload.size();
+    usage.pendingBytes -= read.payload.size();
     addReceive(block, read, false, usage);
     // Part of it was sent back before something else came: that part is a plain send.
     if (read.matched > 0)
@@ -1120,7 +1137,8 @@ void PythonMirror::trimPending(Block &block, Usage &usage)
     const int maxReads = block.echoSeen ? EchoPendingReads : QuickPendingReads;
     const qint64 maxBytes = block.echoSeen ? EchoPendingBytes : QuickPendingBytes;
     while (block.pending.size() > 1
-           && (int(block.pending.size()) > maxReads || block.pendingBytes > maxBytes)) {
+           && (int(block.pending.size()) > maxReads || block.pendingBytes > maxBytes
+               || usage.pendingBytes > MaxPendingBytes)) {
         settleFront(block, usage);
     }
 }

@@ -50,6 +50,9 @@ public:
     // Whether script() waits with selectors: a server read from its connections
     // interleaved, which blocking code in accept order could not replay.
     bool usesSelectors() const { return m_interleaved; }
+    // Bytes of reads (of every connection) still waiting to learn whether an echo
+    // follows; bounded however many connections an echo server has.
+    qint64 pendingBytes() const { return m_usage.pendingBytes; }
     // False once a limit (MaxSteps, MaxKeptBytes) made the mirror stop following.
     bool isFollowing() const { return !m_stopped; }
     // Events the mirror took in (all of them, also after it stopped following).
@@ -86,6 +89,8 @@ private:
         HalfClose,
         Close,
         Abort,
+        CloseWithUnreadData, // close() while data was unread: an RST the user did not ask for
+        Lost,                // the stack gave up; the script can only close
         ClosedByPeer,
         ResetByPeer,
         SocketComment,
@@ -144,6 +149,9 @@ private:
     {
         qint64 steps = 0;
         qint64 keptBytes = 0;
+        // Reads of every connection still waiting to learn whether they are echoed: an
+        // echo server with many slow peers must not keep 16 MiB for each of them.
+        qint64 pendingBytes = 0;
     };
     // Builds the text from the steps (defined in the .cpp).
     class ScriptBuilder;

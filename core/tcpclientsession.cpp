@@ -192,6 +192,7 @@ void TcpClientSession::failAttempt(const QString &message)
         TrafficEvent event = makeEvent(EventType::Note);
         event.peer = m_attemptAddress;
         event.message = message;
+        event.detail = EventDetail::AttemptFailed;
         report(event);
         tryNextAddress();
         return;

@@ -102,7 +102,7 @@ QString TcpConnection::halfCloseNote()
 
 bool TcpConnection::isHalfCloseNote(const TrafficEvent &event)
 {
-    return event.type == EventType::Note && event.message == halfCloseNote();
+    return event.type == EventType::Note && event.detail == EventDetail::HalfClose;
 }
 
 TrafficEvent TcpConnection::makeEvent(EventType type) const
@@ -320,6 +320,7 @@ void TcpConnection::shutdownWriteNow()
     m_writeShut = true;
     TrafficEvent event = makeEvent(EventType::Note);
     event.message = halfCloseNote();
+    event.detail = EventDetail::HalfClose;
     QPointer<TcpConnection> guard(this);
     emit eventOccurred(event);
     if (guard)
@@ -407,6 +408,12 @@ void TcpConnection::finish(CloseReason reason)
                          : ClosedBy::Peer;
     event.reset = reason == CloseReason::AbortedByLocal || reason == CloseReason::ResetByPeer
                   || unreadData;
+    if (reason == CloseReason::AbortedByLocal)
+        event.detail = EventDetail::Aborted;
+    else if (reason == CloseReason::Lost)
+        event.detail = EventDetail::Lost;
+    else if (unreadData)
+        event.detail = EventDetail::UnreadData;
     QPointer<TcpConnection> guard(this);
     emit eventOccurred(event);
     if (guard)

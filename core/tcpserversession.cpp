@@ -301,6 +301,7 @@ void TcpServerSession::adoptConnection(std::unique_ptr<SocketHandle> socket,
         TrafficEvent note = connection->makeEvent(EventType::Note);
         note.message = tr("closed at once: the limit of %1 open connections is reached")
                            .arg(m_maxConnections);
+        note.detail = EventDetail::OverLimit;
         report(note);
         if (alive)
             connection->close();

@@ -35,6 +35,19 @@ enum class ClosedBy : quint8 { Nobody, Local, Peer };
 // One thing a session reports: the row of the traffic log and the line of the record.
 // Deliberately a plain value: a flood creates millions of them, so it holds ids and
 // implicitly shared Qt values, and every text is made on demand by whoever shows it.
+// What a Note (or a Listening that says more) is about, for code that acts on it: the
+// message is for people, and may be translated.
+enum class EventDetail : quint8 {
+    None,
+    ImplicitBind,  // Listening: the system bound a UDP socket at its first sendto()
+    HalfClose,     // Note: this side sent FIN with shutdown(SHUT_WR)
+    AttemptFailed, // Note: one address of a host failed; the next is tried
+    OverLimit,     // Note: accepted over the connection limit, closed at once
+    Aborted,       // Closed: abort() (SO_LINGER 0), an RST on purpose
+    UnreadData,    // Closed: close() with data still unread, so the system sent an RST
+    Lost,          // Closed: our own stack gave up (timeout, unreachable)
+};
+
 struct TrafficEvent
 {
     qint64 msecsSinceEpoch = 0; // UTC
@@ -44,6 +57,7 @@ struct TrafficEvent
     EventType type = EventType::Note;
     ClosedBy closedBy = ClosedBy::Nobody;
     bool reset = false; // Closed: ended with an RST
+    EventDetail detail = EventDetail::None;
     SocketAddress local;
     SocketAddress peer;
     QByteArray payload;        // Sent / Received

@@ -241,6 +241,7 @@ void UdpPeerSession::noteImplicitBind()
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_localAddress;
     event.message = implicitBindNote(m_localAddress.port);
+    event.detail = EventDetail::ImplicitBind;
     report(event);
 }
 
@@ -251,8 +252,7 @@ QString UdpPeerSession::implicitBindNote(quint16 port)
 
 bool UdpPeerSession::isImplicitBind(const TrafficEvent &event)
 {
-    return event.type == EventType::Listening
-           && event.message == implicitBindNote(event.local.port);
+    return event.type == EventType::Listening && event.detail == EventDetail::ImplicitBind;
 }
 
 void UdpPeerSession::readIncoming()

@@ -40,10 +40,13 @@ public:
         : m_kind(kind)
     {}
 
-    Events &listening(const SocketAddress &local, const QString &message = QString())
+    Events &listening(const SocketAddress &local,
+                      const QString &message = QString(),
+                      EventDetail detail = EventDetail::None)
     {
         add(EventType::Listening, 0).local = local;
         m_events.last().message = message;
+        m_events.last().detail = detail;
         return *this;
     }
     Events &stopped()
@@ -100,11 +103,15 @@ public:
         add(EventType::Eof, connection);
         return *this;
     }
-    Events &closed(int connection, ClosedBy by, bool reset = false)
+    Events &closed(int connection,
+                   ClosedBy by,
+                   bool reset = false,
+                   EventDetail detail = EventDetail::None)
     {
         TrafficEvent &event = add(EventType::Closed, connection);
         event.closedBy = by;
         event.reset = reset;
+        event.detail = detail;
         return *this;
     }
     Events &error(const QString &message, int connection = 0, const SocketAddress &peer = {})
@@ -114,9 +121,10 @@ public:
         event.peer = peer;
         return *this;
     }
-    Events &note(const QString &message, int connection = 0)
+    Events &note(const QString &message, int connection = 0, EventDetail detail = EventDetail::None)
     {
         add(EventType::Note, connection).message = message;
+        m_events.last().detail = detail;
         return *this;
     }
 
@@ -391,6 +399,7 @@ private slots:
     void scriptCompiles_data();
     void scriptCompiles();
     void floodStaysSmall();
+    void pendingReadsOfManyEchoConnectionsAreBounded();
     void eachReadUsesTheRecvSizeInEffect();
     void limitsStopFollowing();
     void changedIsCoalesced();
@@ -485,7 +494,9 @@ sock.close()  # stop listening: accepted connections stay open
     QTest::newRow("UDP client, bound by the system at the first sendto()")
         << int(SessionKind::Udp) << LessonRecvSize
         << Events(SessionKind::Udp)
-               .listening(address("0.0.0.0", 45678), UdpPeerSession::implicitBindNote(45678))
+               .listening(address("0.0.0.0", 45678),
+                          UdpPeerSession::implicitBindNote(45678),
+                          EventDetail::ImplicitBind)
                .sent(0, hello, server)
                .received(0, hello, server)
                .stopped()
@@ -552,7 +563,7 @@ for _ in range(3):  # 3 datagrams, 12 bytes in all, 1 cut to 4 bytes, each sent 
                .connecting(server)
                .connected(client, server)
                .sent(0, "GET / HTTP/1.0\r\n\r\n")
-               .note(TcpConnection::halfCloseNote())
+               .note(TcpConnection::halfCloseNote(), 0, EventDetail::HalfClose)
                .received(0, "HTTP/1.0 200 OK\r\n")
                .eof(0)
                .closed(0, ClosedBy::Peer)
@@ -569,6 +580,22 @@ data = sock.recv(1024)  # data == b'HTTP/1.0 200 OK\r\n'
 print(data.decode())
 data = sock.recv(1024)  # b'': the peer finished sending (FIN)
 sock.close()  # the peer closed first; this side closes too
+)py");
+
+    QTest::newRow("close with data unread: the system's RST is no SO_LINGER")
+        << int(SessionKind::TcpClient) << LessonRecvSize
+        << Events(SessionKind::TcpClient)
+               .connecting(server)
+               .connected(client, server)
+               .closed(0, ClosedBy::Local, true, EventDetail::UnreadData)
+               .list()
+        << QStringLiteral(
+               R"py(# What this TCP client has done so far, as Python code (Socket Workbench mirror).
+import socket
+
+sock = socket.socket()  # default is TCP
+sock.connect(('127.0.0.1', 1337))  # sock.getsockname() == ('127.0.0.1', 54321)
+sock.close()  # data was still unread: the system sent RST, not FIN
 )py");
 
     QTest::newRow("abort")
@@ -1043,6 +1070,35 @@ void tst_PythonMirror::floodStaysSmall()
         QVERIFY2(script.size() < SmallScript, flood.name);
         QVERIFY2(script.contains(QLatin1String(flood.loop)), qPrintable(script));
     }
+}
+
+void tst_PythonMirror::pendingReadsOfManyEchoConnectionsAreBounded()
+{
+    // An echo server whose forty peers send faster than they read: each connection's
+    // reads wait for their echo, but not 16 MiB of them per connection.
+    constexpr int Connections = 40;
+    const SocketAddress server = address("127.0.0.1", 1337);
+    PythonMirror mirror(SessionKind::TcpServer, 65536);
+    Events start(SessionKind::TcpServer);
+    start.listening(server);
+    for (int id = 1; id <= Connections; ++id) {
+        start.accepted(id, server, address("127.0.0.1", quint16(40000 + id)));
+        start.received(id, "hi").echo(id, "hi");
+    }
+    for (const TrafficEvent &event : start.list())
+        mirror.append(event);
+    const QByteArray chunk(64 * 1024, 'x'); // shared: the test itself stays small
+    for (int round = 0; round < 128; ++round) {
+        for (int id = 1; id <= Connections; ++id) {
+            Events more(SessionKind::TcpServer);
+            more.received(id, chunk);
+            mirror.append(more.list().first());
+        }
+    }
+    // 40 x 8 MiB were read without their echo yet.
+    QVERIFY2(mirror.pendingBytes() <= 32 * 1024 * 1024 + chunk.size(),
+             qPrintable(QString::number(mirror.pendingBytes())));
+    QVERIFY(mirror.pendingBytes() > 0);
 }
 
 void tst_PythonMirror::eachReadUsesTheRecvSizeInEffect()

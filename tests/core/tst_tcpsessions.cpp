@@ -240,11 +240,13 @@ void tst_TcpSessions::abortIsAResetOnTheOtherSide()
     const TrafficEvent clientClosed = pair.clientEvents->ofType(EventType::Closed).first();
     QCOMPARE(clientClosed.closedBy, ClosedBy::Local);
     QVERIFY(clientClosed.reset);
+    QCOMPARE(clientClosed.detail, EventDetail::Aborted);
 
     QTRY_VERIFY(pair.serverEvents->has(EventType::Closed));
     const TrafficEvent closed = pair.serverEvents->ofType(EventType::Closed).first();
     QCOMPARE(closed.closedBy, ClosedBy::Peer);
     QVERIFY(closed.reset);
+    QCOMPARE(closed.detail, EventDetail::None);       // the peer's RST, nothing done here
     QVERIFY(!pair.serverEvents->has(EventType::Eof)); // a reset is never a normal close
     const QList<TrafficEvent> errors = pair.serverEvents->ofType(EventType::Error);
     QCOMPARE(errors.size(), 1);
@@ -259,6 +261,10 @@ void tst_TcpSessions::halfCloseKeepsReading()
     QVERIFY(connectPair(pair));
     QVERIFY(pair.client->send("last words"));
     pair.client->halfClose();
+    const QList<TrafficEvent> notes = pair.clientEvents->ofType(EventType::Note);
+    QCOMPARE(notes.size(), 1);
+    QCOMPARE(notes.first().detail, EventDetail::HalfClose);
+    QVERIFY(TcpConnection::isHalfCloseNote(notes.first()));
     QVERIFY(!pair.client->canSend());
     QVERIFY(!pair.client->send("too late"));
     QTRY_VERIFY(pair.serverEvents->has(EventType::Eof));

@@ -54,6 +54,7 @@ void tst_UdpPeerSession::bindReportsTheRealPort()
     QCOMPARE(listening.size(), 1);
     QCOMPARE(listening.first().local, peer.localAddress());
     QCOMPARE(listening.first().kind, SessionKind::Udp);
+    QVERIFY(!UdpPeerSession::isImplicitBind(listening.first()));
 }
 
 void tst_UdpPeerSession::datagramsCarryTheirSender_data()
@@ -109,6 +110,8 @@ void tst_UdpPeerSession::unboundSocketIsBoundAtFirstSend()
     const QList<TrafficEvent> listening = clientEvents.ofType(EventType::Listening);
     QCOMPARE(listening.size(), 1);
     QCOMPARE(listening.first().local.port, client.localAddress().port);
+    QCOMPARE(listening.first().detail, EventDetail::ImplicitBind);
+    QVERIFY(UdpPeerSession::isImplicitBind(listening.first()));
     QTRY_COMPARE(serverEvents.count(EventType::Received), 1);
     QCOMPARE(serverEvents.ofType(EventType::Received).first().peer.port, client.localAddress().port);
 
