@@ -545,7 +545,6 @@ TimelineView::TimelineView(QWidget *parent)
     m_chooser = new QComboBox(this);
     m_chooser->setObjectName(QStringLiteral("timelineConnectionBox"));
     m_chooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_chooser->setPlaceholderText(tr("none yet"));
     m_chooser->setToolTip(tr("Which connection to draw. Each accepted or connected socket has "
                              "a timeline of its own; for UDP, each peer address has one."));
     chooserLabel->setBuddy(m_chooser);
@@ -556,6 +555,14 @@ TimelineView::TimelineView(QWidget *parent)
     m_diagram = new TimelineDiagram(this);
     m_diagram->setObjectName(QStringLiteral("timelineDiagram"));
 
+    // The one convention a reader needs before the first arrow; the rest is in tooltips.
+    auto *legend = new QLabel(tr("Solid: what this app's calls sent or received. Dashed: what "
+                                 "the operating systems did on their own."),
+                              this);
+    legend->setObjectName(QStringLiteral("timelineLegend"));
+    legend->setWordWrap(true);
+    legend->setForegroundRole(QPalette::PlaceholderText);
+
     auto *row = new QHBoxLayout;
     row->addWidget(chooserLabel);
     row->addWidget(m_chooser, 1);
@@ -564,6 +571,7 @@ TimelineView::TimelineView(QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(row);
     layout->addWidget(m_diagram, 1);
+    layout->addWidget(legend);
 
     connect(m_chooser, &QComboBox::activated, this, [this](int index) {
         setConnection(m_chooser->itemData(index).toInt());
@@ -574,6 +582,9 @@ TimelineView::~TimelineView() = default;
 
 void TimelineView::setModel(ConnectionTimeline *model)
 {
+    // Again with nullptr is not a no-op: a deleted model has already nulled m_model.
+    if (model && model == m_model)
+        return;
     if (m_model)
         m_model->disconnect(this);
     m_model = model;
@@ -585,6 +596,9 @@ void TimelineView::setModel(ConnectionTimeline *model)
             if (key == m_key)
                 m_diagram->entriesChanged();
         });
+        // A session's timeline goes with its tab: the view then shows its hint, not stale
+        // connections.
+        connect(model, &QObject::destroyed, this, [this] { setModel(nullptr); });
     }
     m_diagram->setSource(model, -1);
     updateChooser();
@@ -666,6 +680,7 @@ void TimelineView::updateChooser()
             m_chooser->addItem(labels[i], keys[i]);
     }
     m_chooser->setEnabled(!connections.isEmpty());
+    m_chooser->setPlaceholderText(connections.isEmpty() ? tr("none yet") : tr("choose one"));
     updateDroppedLabel();
 
     if (connections.isEmpty())
@@ -731,7 +746,7 @@ QString TimelineView::entryText(const TimelineEntry &entry, SessionKind kind)
         return entry.halfClose ? tr("FIN: shutdown(SHUT_WR), still reading") : tr("FIN: close()");
     case Kind::Reset:
         return entry.direction == TimelineEntry::Direction::AppToPeer
-                   ? tr("RST: aborted by this app")
+                   ? tr("RST: this app reset the connection")
                    : tr("RST, by the peer's OS: connection reset");
     case Kind::Gap:
         return tr("\u2026 %1 more steps not kept here (%2) \u2026")

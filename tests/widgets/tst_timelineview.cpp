@@ -140,6 +140,18 @@ void tst_TimelineView::hintWhenThereIsNothingToDraw()
 
     view.setModel(nullptr);
     QVERIFY(view.hintText().startsWith(QStringLiteral("No connection yet")));
+
+    // A model deleted with its session's tab leaves nothing stale behind.
+    auto *owned = new ConnectionTimeline;
+    owned->append(serverEvent(EventType::Accepted, 1));
+    view.setModel(owned);
+    QCOMPARE(view.currentConnection(), 1);
+    delete owned;
+    QCOMPARE(view.model(), nullptr);
+    QCOMPARE(view.currentConnection(), -1);
+    auto *box = view.findChild<QComboBox *>(QStringLiteral("timelineConnectionBox"));
+    QCOMPARE(box->count(), 0);
+    QVERIFY(view.hintText().startsWith(QStringLiteral("No connection yet")));
 }
 
 void tst_TimelineView::followsTheModel()
