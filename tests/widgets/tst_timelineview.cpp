@@ -1,5 +1,7 @@
 #include "connectiontimeline.h"
+#include "tcpclientsession.h"
 #include "tcpconnection.h"
+#include "tcpserversession.h"
 #include "timelineview.h"
 
 #include <QAbstractScrollArea>
@@ -31,6 +33,7 @@ private slots:
     void tooltipNamesTheLessonConcept();
     void rendersAServerConnection();
     void rendersAClientAFloodAndUdp();
+    void rendersARealSession();
 };
 
 namespace {
@@ -530,6 +533,41 @@ void tst_TimelineView::rendersAClientAFloodAndUdp()
     udpView.show();
     QVERIFY(QTest::qWaitForWindowExposed(&udpView));
     QVERIFY(!render(udpView, QStringLiteral("/tmp/timeline-udp.png")).isNull());
+}
+
+void tst_TimelineView::rendersARealSession()
+{
+    // A server with a greeting and echo, the client half-closing: what real sockets report,
+    // drawn as the window will draw it.
+    TcpServerSession server(1);
+    server.setRecvSize(1024);
+    server.setGreeting("Welcome!\n");
+    server.setEcho(true);
+    ConnectionTimeline timeline;
+    timeline.setRecvSize(server.recvSize());
+    connect(&server, &Session::eventOccurred, &timeline, &ConnectionTimeline::append);
+    TimelineView view;
+    view.setModel(&timeline);
+    view.resize(640, 520);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(server.isListening());
+    TcpClientSession client(2);
+    client.connectToHost(QStringLiteral("127.0.0.1"), server.listenAddress().port);
+    QTRY_COMPARE(client.state(), ConnectionState::Connected);
+    QTRY_COMPARE(view.currentConnection(), 1);
+    QTRY_COMPARE(timeline.connection(1).bytesSent, 9);
+    QVERIFY(client.send("Hello world!"));
+    QTRY_COMPARE(timeline.connection(1).bytesSent, 21);
+    client.halfClose();
+    QTRY_VERIFY(!timeline.connection(1).open);
+    // Handshake, accept(), greeting, read, echo, the peer's FIN, ours.
+    QTRY_COMPARE(view.rowCount(), 9);
+    auto *box = view.findChild<QComboBox *>(QStringLiteral("timelineConnectionBox"));
+    QTRY_VERIFY(box->currentText().endsWith(QStringLiteral("(closed)")));
+    QVERIFY(!render(view, QStringLiteral("/tmp/timeline-real.png")).isNull());
 }
 
 QTEST_MAIN(tst_TimelineView)
