@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectiontimeline.h"
 #include "endpointspec.h"
 #include "lessonviews.h"
 #include "pythonmirror.h"
@@ -10,6 +11,7 @@
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
 #include "tcpserversession.h"
+#include "timelineview.h"
 #include "trafficlogmodel.h"
 #include "trafficlogview.h"
 #include "trafficrecorder.h"
@@ -127,8 +129,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_lessonDock = new QDockWidget(tr("Lesson views"), this);
     m_lessonDock->setObjectName(QStringLiteral("lessonDock"));
     m_lessonDock->setWidget(m_lessonViews);
-    m_lessonDock->setToolTip(tr("What the current tab does, as Python code and as a map of its "
-                                "sockets"));
+    m_lessonDock->setToolTip(tr("What the current tab does: as Python code, as a map of its "
+                                "sockets and as the timeline of one connection"));
     addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
     // Wide enough for the lesson's lines with their value comments; a third of the window.
     resizeDocks({m_lessonDock}, {width() * 3 / 10}, Qt::Horizontal);
@@ -136,6 +138,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_lessonViews, &LessonViews::currentViewChanged, this, [](LessonViews::View view) {
         QSettings().setValue(lessonViewKey(), int(view));
     });
+    connect(m_lessonViews->timelineView(),
+            &TimelineView::currentConnectionChanged,
+            this,
+            [this](int key) {
+                const SessionPanel *current = panel(m_tabs->currentIndex());
+                if (current && key > 0)
+                    m_timelineConnections.insert(current->session()->id(), key);
+            });
 
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
@@ -169,7 +179,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_presentationAction->setChecked(m_presentation);
     restoreState(settings.value(windowStateKey()).toByteArray()); // the lesson dock, hidden?
     m_lessonViews->setCurrentView(
-        LessonViews::View(qBound(0, settings.value(lessonViewKey(), 0).toInt(), 1)));
+        LessonViews::View(qBound(0, settings.value(lessonViewKey(), 0).toInt(), 2)));
     applyView();
     updateStatus();
 }
@@ -308,8 +318,8 @@ void MainWindow::createActions()
     QAction *lessonAction = m_lessonDock->toggleViewAction();
     lessonAction->setText(tr("&Lesson views"));
     lessonAction->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
-    lessonAction->setToolTip(tr("Show or hide the side panel with the Python code and the "
-                                "socket map of the current tab"));
+    lessonAction->setToolTip(tr("Show or hide the side panel with the Python code, the "
+                                "socket map and the connection timeline of the current tab"));
     viewMenu->addAction(lessonAction);
     auto *mirrorAction = new QAction(tr("P&ython mirror"), this);
     mirrorAction->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
@@ -325,6 +335,14 @@ void MainWindow::createActions()
         toggleLessonView(int(LessonViews::View::Map));
     });
     viewMenu->addAction(mapAction);
+    auto *timelineAction = new QAction(tr("Connection &timeline"), this);
+    timelineAction->setShortcut(QKeySequence(tr("Ctrl+Shift+T")));
+    timelineAction->setToolTip(tr("Show or hide the sequence diagram of the selected "
+                                  "connection"));
+    connect(timelineAction, &QAction::triggered, this, [this] {
+        toggleLessonView(int(LessonViews::View::Timeline));
+    });
+    viewMenu->addAction(timelineAction);
     viewMenu->addSeparator();
     viewMenu->addAction(zoomInAction);
     viewMenu->addAction(zoomOutAction);
@@ -387,6 +405,18 @@ int MainWindow::addPanel(SessionPanel *panel)
                 map,
                 &SocketMapModel::setWaiting);
     m_maps.insert(session->id(), map);
+    auto *timeline = new ConnectionTimeline(this);
+    timeline->setRecvSize(session->recvSize());
+    connect(session, &Session::eventOccurred, timeline, &ConnectionTimeline::append);
+    connect(session, &Session::recvSizeChanged, timeline, &ConnectionTimeline::setRecvSize);
+    m_timelines.insert(session->id(), timeline);
+    // Selecting a connection in a server's list shows its timeline.
+    if (auto *server = qobject_cast<TcpServerPanel *>(panel)) {
+        connect(server, &TcpServerPanel::currentConnectionChanged, this, [this, server](int id) {
+            if (m_tabs->currentWidget() == server && id > 0)
+                m_lessonViews->timelineView()->setConnection(id);
+        });
+    }
     const int index = m_tabs->addTab(panel, panel->title());
     connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
         updateTabTitle(panel);
@@ -539,6 +569,7 @@ void MainWindow::applyView()
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->logView()->setHighContrast(m_presentation);
     m_lessonViews->setLineWidthScale(m_presentation ? PresentationLineScale : 1.0);
+    m_lessonViews->setHighContrast(m_presentation);
     QSettings settings;
     settings.setValue(presentationKey(), m_presentation);
     settings.setValue(fontScaleKey(), m_fontScale);
@@ -548,9 +579,19 @@ void MainWindow::applyView()
 void MainWindow::showCurrentLessonViews()
 {
     const int index = m_tabs->currentIndex();
+    ConnectionTimeline *shownTimeline = timeline(index);
+    const bool switched = m_lessonViews->timelineView()->model() != shownTimeline;
+    // Back on a tab, its timeline shows the connection it showed before (read first: a
+    // new model picks its first connection by itself, which is remembered too).
+    const SessionPanel *current = panel(index);
+    const int shownBefore = current ? m_timelineConnections.value(current->session()->id(), -1)
+                                    : -1;
     m_lessonViews->setSession(mirror(index),
                               socketMap(index),
+                              shownTimeline,
                               index >= 0 ? m_tabs->tabText(index) : QString());
+    if (switched && shownBefore > 0)
+        m_lessonViews->timelineView()->setConnection(shownBefore);
 }
 
 void MainWindow::toggleLessonView(int view)
@@ -581,6 +622,12 @@ SocketMapModel *MainWindow::socketMap(int index) const
 {
     const SessionPanel *each = panel(index);
     return each ? m_maps.value(each->session()->id()) : nullptr;
+}
+
+ConnectionTimeline *MainWindow::timeline(int index) const
+{
+    const SessionPanel *each = panel(index);
+    return each ? m_timelines.value(each->session()->id()) : nullptr;
 }
 
 void MainWindow::setMirrorDirectory(const QString &directory)
@@ -699,6 +746,9 @@ void MainWindow::closeTab(int index)
     }
     if (SocketMapModel *map = m_maps.take(closing->session()->id()))
         map->deleteLater();
+    if (ConnectionTimeline *timeline = m_timelines.take(closing->session()->id()))
+        timeline->deleteLater();
+    m_timelineConnections.remove(closing->session()->id());
     m_tabs->removeTab(index);
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();

@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QTimer>
 
+class ConnectionTimeline;
 class LessonViews;
 class PythonMirror;
 class QAction;
@@ -61,6 +62,8 @@ public:
     PythonMirror *mirror(int index) const;
     // The socket map of the tab's session; nullptr for an index that is no tab.
     SocketMapModel *socketMap(int index) const;
+    // The connection timeline of the tab's session; nullptr for an index that is no tab.
+    ConnectionTimeline *timeline(int index) const;
     // The side panel with the current tab's mirror and map (View menu; Ctrl+Shift+L).
     LessonViews *lessonViews() const { return m_lessonViews; }
     // --mirror DIR: the mirrors of closed tabs are kept too, for writeMirrors().
@@ -94,7 +97,7 @@ public:
     double fontScale() const { return m_fontScale; }
     void setFontScale(double scale);
     static constexpr double PresentationScale = 1.6;
-    // Lines of the socket map in presentation mode, to be seen from the back of the room.
+    // Lines of the socket map and the timeline in presentation mode, to be seen from the back of the room.
     static constexpr double PresentationLineScale = 2.0;
 
 protected:
@@ -129,8 +132,10 @@ private:
     QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
-    QMap<int, PythonMirror *> m_mirrors; // by session id; children of this window
-    QHash<int, SocketMapModel *> m_maps; // by session id; children of this window
+    QMap<int, PythonMirror *> m_mirrors;          // by session id; children of this window
+    QHash<int, SocketMapModel *> m_maps;          // by session id; children of this window
+    QHash<int, ConnectionTimeline *> m_timelines; // by session id; children of this window
+    QHash<int, int> m_timelineConnections;        // the connection each tab's timeline last showed
     QString m_mirrorDirectory;
 
     // --screenshot: started sessions still waiting for a result.

@@ -2,6 +2,7 @@
 
 #include "pythonmirrorview.h"
 #include "socketmapview.h"
+#include "timelineview.h"
 
 #include <QLabel>
 #include <QTabWidget>
@@ -38,6 +39,21 @@ LessonViews::LessonViews(QWidget *parent)
     m_tabs->addTab(mapPage, tr("Socket map"));
     m_tabs->setTabToolTip(1, tr("The sockets of this tab and their peers, live (Ctrl+Shift+M)"));
 
+    m_timelinePage = new QWidget(m_tabs);
+    m_timelineTitle = new QLabel(m_timelinePage);
+    m_timelineTitle->setTextFormat(Qt::PlainText);
+    m_timelineTitle->setWordWrap(true);
+    m_timelineView = new TimelineView(m_timelinePage);
+    m_timelineView->setObjectName(QStringLiteral("timeline"));
+    auto *timelineLayout = new QVBoxLayout(m_timelinePage);
+    timelineLayout->setContentsMargins(4, 4, 4, 4);
+    timelineLayout->addWidget(m_timelineTitle);
+    timelineLayout->addWidget(m_timelineView, 1);
+    m_tabs->addTab(m_timelinePage, tr("Timeline"));
+    m_tabs->setTabToolTip(2,
+                          tr("One connection as a sequence diagram: the handshake the operating "
+                             "systems do, each send() and recv(), FIN and RST (Ctrl+Shift+T)"));
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
@@ -45,27 +61,55 @@ LessonViews::LessonViews(QWidget *parent)
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         emit currentViewChanged(currentView());
     });
-    setSession(nullptr, nullptr, QString());
+    setSession(nullptr, nullptr, nullptr, QString());
 }
 
-void LessonViews::setSession(PythonMirror *mirror, SocketMapModel *map, const QString &title)
+void LessonViews::setSession(PythonMirror *mirror,
+                             SocketMapModel *map,
+                             ConnectionTimeline *timeline,
+                             const QString &title)
 {
     m_mirrorView->setMirror(mirror, title);
-    m_mapView->setModel(map);
+    if (m_mapView->model() != map)
+        m_mapView->setModel(map);
     m_mapTitle->setText(map ? tr("Sockets of %1").arg(title) : tr("Open a tab to see its sockets."));
+    if (m_timelineView->model() != timeline)
+        m_timelineView->setModel(timeline);
+    m_timelineTitle->setText(timeline ? tr("One connection of %1").arg(title)
+                                      : tr("Open a tab to see its connections."));
 }
 
 LessonViews::View LessonViews::currentView() const
 {
-    return m_tabs->currentWidget() == m_mapPage ? View::Map : View::Python;
+    if (m_tabs->currentWidget() == m_mapPage)
+        return View::Map;
+    if (m_tabs->currentWidget() == m_timelinePage)
+        return View::Timeline;
+    return View::Python;
 }
 
 void LessonViews::setCurrentView(View view)
 {
-    m_tabs->setCurrentWidget(view == View::Map ? m_mapPage : static_cast<QWidget *>(m_mirrorView));
+    switch (view) {
+    case View::Python:
+        m_tabs->setCurrentWidget(m_mirrorView);
+        break;
+    case View::Map:
+        m_tabs->setCurrentWidget(m_mapPage);
+        break;
+    case View::Timeline:
+        m_tabs->setCurrentWidget(m_timelinePage);
+        break;
+    }
 }
 
 void LessonViews::setLineWidthScale(qreal scale)
 {
     m_mapView->setLineWidthScale(scale);
+    m_timelineView->setLineWidthScale(scale);
+}
+
+void LessonViews::setHighContrast(bool on)
+{
+    m_timelineView->setHighContrast(on);
 }

@@ -2,37 +2,44 @@
 
 #include <QWidget>
 
+class ConnectionTimeline;
 class PythonMirror;
 class PythonMirrorView;
 class QLabel;
 class QTabWidget;
 class SocketMapModel;
 class SocketMapView;
+class TimelineView;
 
-// The side panel of lesson views for the current tab: the Python code it stands for and
-// the map of its sockets, one tab each. It shows models the window keeps per session, so
+// The side panel of lesson views for the current tab: the Python code it stands for, the
+// map of its sockets and the timeline of one connection, one tab each. It shows models the window keeps per session, so
 // switching tabs switches pictures without losing anything.
 class LessonViews : public QWidget
 {
     Q_OBJECT
 
 public:
-    enum class View { Python, Map };
+    enum class View { Python, Map, Timeline };
     Q_ENUM(View)
 
     explicit LessonViews(QWidget *parent = nullptr);
 
     // The current session's models (nullptr: no tab), and the tab's title for the headings.
-    void setSession(PythonMirror *mirror, SocketMapModel *map, const QString &title);
+    void setSession(PythonMirror *mirror,
+                    SocketMapModel *map,
+                    ConnectionTimeline *timeline,
+                    const QString &title);
 
     View currentView() const;
     void setCurrentView(View view);
 
-    // Presentation mode: thicker lines in the pictures.
+    // Presentation mode: thicker lines in the pictures, and the log's strong colours.
     void setLineWidthScale(qreal scale);
+    void setHighContrast(bool on);
 
     PythonMirrorView *mirrorView() const { return m_mirrorView; }
     SocketMapView *mapView() const { return m_mapView; }
+    TimelineView *timelineView() const { return m_timelineView; }
 
 signals:
     void currentViewChanged(LessonViews::View view);
@@ -43,4 +50,7 @@ private:
     QWidget *m_mapPage = nullptr;
     QLabel *m_mapTitle = nullptr;
     SocketMapView *m_mapView = nullptr;
+    QWidget *m_timelinePage = nullptr;
+    QLabel *m_timelineTitle = nullptr;
+    TimelineView *m_timelineView = nullptr;
 };

@@ -52,11 +52,15 @@ PythonMirrorView::PythonMirrorView(QWidget *parent)
 
 void PythonMirrorView::setMirror(PythonMirror *mirror, const QString &sessionTitle)
 {
+    m_titleLabel->setText(mirror ? tr("Python for %1").arg(sessionTitle)
+                                 : tr("Open a tab to see the Python code it stands for."));
+    // The same mirror under a new tab title (a class connecting renames the tab with each
+    // connection): only the heading changes; the code is rebuilt when the mirror says so.
+    if (mirror && mirror == m_mirror)
+        return;
     if (m_mirror)
         m_mirror->disconnect(this);
     m_mirror = mirror;
-    m_titleLabel->setText(mirror ? tr("Python for %1").arg(sessionTitle)
-                                 : tr("Open a tab to see the Python code it stands for."));
     if (mirror)
         connect(mirror, &PythonMirror::changed, this, &PythonMirrorView::refresh);
     refresh();

@@ -319,6 +319,14 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
         applyLogFilter();
         updateQueues();
     });
+    connect(m_connectionView->selectionModel(),
+            &QItemSelectionModel::currentRowChanged,
+            this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    emit currentConnectionChanged(
+                        current.data(ConnectionListModel::ConnectionIdRole).toInt());
+            });
     connect(m_logFilterBox, &QComboBox::currentIndexChanged, this, &TcpServerPanel::applyLogFilter);
     connect(sendBox(), &SendBox::sendRequested, this, &TcpServerPanel::sendBytes);
 

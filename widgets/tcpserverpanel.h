@@ -43,6 +43,10 @@ public:
     // The ids of the selected connections, in list order.
     QList<int> selectedConnectionIds() const;
 
+signals:
+    // The connection the list's cursor is on (the one clicked last), by id.
+    void currentConnectionChanged(int id);
+
 private:
     void applyGreeting();
     void updateFieldProblems();

@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "mainwindow.h"
 
+#include "connectiontimeline.h"
 #include "lessonviews.h"
 #include "pythonmirror.h"
 #include "pythonmirrorview.h"
@@ -11,6 +12,7 @@
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
 #include "tcpserversession.h"
+#include "timelineview.h"
 #include "trafficlogview.h"
 #include "udppeerpanel.h"
 #include "udppeersession.h"
@@ -25,6 +27,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -47,6 +50,7 @@ private slots:
     void eachTabHasAMirror();
     void eachTabHasASocketMapFedByItsSession();
     void lessonViewActionsShowAndHideTheirView();
+    void selectedConnectionShowsItsTimeline();
     void secondQuitRequestAbortsAtOnce();
     void presentationModeFitsA1024Screen();
 };
@@ -274,6 +278,44 @@ void tst_MainWindow::eachTabHasASocketMapFedByItsSession()
     QTRY_VERIFY(!serverMap);
 }
 
+void tst_MainWindow::selectedConnectionShowsItsTimeline()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    ConnectionTimeline *timeline = window.timeline(0);
+    QVERIFY(timeline && !window.timeline(1));
+    QTcpSocket first;
+    QTcpSocket second;
+    for (QTcpSocket *peer : {&first, &second}) {
+        peer->connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+        QVERIFY(peer->waitForConnected(5000));
+    }
+    QTRY_COMPARE(timeline->connectionCount(), 2);
+    QVERIFY(second.write("hello") == 5);
+    QTRY_COMPARE(timeline->connection(2).bytesReceived, qint64(5));
+    TimelineView *view = window.lessonViews()->timelineView();
+    QCOMPARE(view->model(), timeline);
+
+    // A click on the second connection's row shows its timeline.
+    auto *list = server->findChild<QTableView *>(QStringLiteral("connectionView"));
+    QVERIFY(list);
+    QTRY_COMPARE(list->model()->rowCount(), 2);
+    list->selectionModel()->setCurrentIndex(list->model()->index(1, 0),
+                                            QItemSelectionModel::ClearAndSelect
+                                                | QItemSelectionModel::Rows);
+    QCOMPARE(view->currentConnection(), 2);
+
+    // Another tab has its own timeline; back on the server, the same connection is shown.
+    window.openEndpoint(spec("udp://127.0.0.1:0"), false);
+    window.tabs()->setCurrentIndex(1);
+    QCOMPARE(view->model(), window.timeline(1));
+    window.tabs()->setCurrentIndex(0);
+    QCOMPARE(view->model(), timeline);
+    QCOMPARE(view->currentConnection(), 2);
+}
+
 void tst_MainWindow::lessonViewActionsShowAndHideTheirView()
 {
     MainWindow window;
@@ -293,7 +335,10 @@ void tst_MainWindow::lessonViewActionsShowAndHideTheirView()
     QAction *python = actionFor("Ctrl+Shift+Y");
     QAction *map = actionFor("Ctrl+Shift+M");
     QAction *dockToggle = actionFor("Ctrl+Shift+L");
-    QVERIFY(python && map && dockToggle);
+    QAction *timelineAction = actionFor("Ctrl+Shift+T");
+    QVERIFY(python && map && dockToggle && timelineAction);
+    timelineAction->trigger();
+    QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Timeline);
 
     dock->hide();
     map->trigger();

@@ -260,8 +260,11 @@ void tst_ConnectionTimeline::clientConnectAndHalfClose()
 
     timeline.append(clientEvent(EventType::Connected));
     timeline.append(clientEvent(EventType::Sent, "GET / HTTP/1.0\r\n\r\n"));
-    timeline.append(
-        withMessage(clientEvent(EventType::Note), EventType::Note, TcpConnection::halfCloseNote()));
+    TrafficEvent halfClose = withMessage(clientEvent(EventType::Note),
+                                         EventType::Note,
+                                         TcpConnection::halfCloseNote());
+    halfClose.detail = EventDetail::HalfClose;
+    timeline.append(halfClose);
     timeline.append(clientEvent(EventType::Received, QByteArray(3000, 'x')));
     timeline.append(clientEvent(EventType::Eof));
     timeline.append(closed(clientEvent(EventType::Closed), ClosedBy::Peer));

@@ -466,11 +466,13 @@ void tst_TimelineView::rendersAClientAFloodAndUdp()
     event.type = EventType::Note;
     event.payload.clear();
     event.message = TcpConnection::halfCloseNote();
+    event.detail = EventDetail::HalfClose;
     event.msecsSinceEpoch += 400;
     client.append(event);
     event.type = EventType::Received;
     event.payload = "Hello world!";
     event.message.clear();
+    event.detail = EventDetail::None;
     event.msecsSinceEpoch += 3;
     client.append(event);
     event.type = EventType::Error;
