@@ -150,8 +150,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusLabel = new QLabel(this);
     m_statusLabel->setTextFormat(Qt::PlainText);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
-    // Cut rather than widen the window past a small projector's screen.
-    m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Cut rather than widen the window past a small projector's screen (its full width
+    // when there is room).
+    m_statusLabel->setMinimumWidth(1);
     statusBar()->addPermanentWidget(m_statusLabel);
     statusBar()->setSizeGripEnabled(false); // it would cover the end of the totals
     m_statusTimer.setSingleShot(true);
