@@ -341,6 +341,7 @@ int MainWindow::addPanel(SessionPanel *panel)
     connect(session, &Session::eventOccurred, mirror, &PythonMirror::append);
     connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
     m_mirrors.insert(session->id(), mirror);
+    m_totals.add(session);
     const int index = m_tabs->addTab(panel, panel->title());
     connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
         updateTabTitle(panel);
@@ -608,6 +609,8 @@ void MainWindow::closeTab(int index)
     // being sent to gets a reset).
     closing->session()->shutdown();
     closing->session()->abortAll();
+    // What it did stays in the totals (status bar, --stats).
+    m_totals.retire(closing->session());
     // With --mirror, a closed tab's session still gets its file at exit, as it has its
     // lines in the record.
     if (m_mirrorDirectory.isEmpty()) {
@@ -668,31 +671,75 @@ void MainWindow::scheduleStatusUpdate()
 
 QString MainWindow::statusSummary() const
 {
-    int connections = 0;
-    qint64 bytesIn = 0;
-    qint64 bytesOut = 0;
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        const SessionPanel *each = panel(i);
-        connections += each->openConnectionCount();
-        bytesIn += each->logModel()->bytesIn();
-        bytesOut += each->logModel()->bytesOut();
-    }
+    const SessionCounters totals = m_totals.totals();
     const QLocale locale;
+    auto size = [&locale](qint64 bytes) {
+        return locale.formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+    };
     // Spelled out rather than tr("%n ...(s)"): without a translation loaded, Qt would
     // show the "(s)".
     const int sessions = m_tabs->count();
-    return (sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions))
-           + QStringLiteral(" · ")
-           + (connections == 1 ? tr("1 connection") : tr("%1 connections").arg(connections))
-           + QStringLiteral(" · ")
-           + tr("in %1").arg(locale.formattedDataSize(bytesIn, 1, QLocale::DataSizeSIFormat))
-           + QStringLiteral(" · ")
-           + tr("out %1").arg(locale.formattedDataSize(bytesOut, 1, QLocale::DataSizeSIFormat));
+    const QString separator = QStringLiteral(" · ");
+    QString text = (sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions)) + separator
+                   + (totals.connectionsOpen == 1
+                          ? tr("1 connection")
+                          : tr("%1 connections").arg(totals.connectionsOpen))
+                   + tr(" (%1 in all)").arg(totals.connectionsTotal) + separator
+                   + (totals.reads == 1
+                          ? tr("in %1 / 1 read").arg(size(totals.bytesIn))
+                          : tr("in %1 / %2 reads").arg(size(totals.bytesIn)).arg(totals.reads))
+                   + separator
+                   + (totals.sends == 1
+                          ? tr("out %1 / 1 send").arg(size(totals.bytesOut))
+                          : tr("out %1 / %2 sends").arg(size(totals.bytesOut)).arg(totals.sends));
+    bool udp = totals.datagramsIn > 0 || totals.datagramsOut > 0;
+    for (const Session *session : m_totals.sessions())
+        udp = udp || session->kind() == SessionKind::Udp;
+    if (udp) {
+        text += separator
+                + tr("datagrams %1 in / %2 out").arg(totals.datagramsIn).arg(totals.datagramsOut);
+    }
+    return text;
+}
+
+QString MainWindow::statusDetails() const
+{
+    const QLocale locale;
+    auto describe = [&locale](const SessionCounters &counters, bool tcp, bool udp) {
+        QStringList lines;
+        lines << tr("received %1 bytes in %2 reads (recv() / recvfrom() calls that returned "
+                    "data)")
+                     .arg(locale.toString(counters.bytesIn), locale.toString(counters.reads));
+        lines << tr("sent %1 bytes in %2 sends (send() / sendto() calls)")
+                     .arg(locale.toString(counters.bytesOut), locale.toString(counters.sends));
+        if (tcp) {
+            lines << tr("connections: %1 open, %2 in all (accept() or connect())")
+                         .arg(locale.toString(counters.connectionsOpen),
+                              locale.toString(counters.connectionsTotal));
+        }
+        if (udp) {
+            lines << tr("datagrams: %1 received, %2 sent")
+                         .arg(locale.toString(counters.datagramsIn),
+                              locale.toString(counters.datagramsOut));
+        }
+        return lines;
+    };
+    QStringList lines{tr("Since the start, closed tabs included:")};
+    for (const QString &line : describe(m_totals.totals(), true, true))
+        lines << QStringLiteral("  ") + line;
+    for (const Session *session : m_totals.sessions()) {
+        const bool udp = session->kind() == SessionKind::Udp;
+        lines << tr("Session %1 (%2):").arg(session->id()).arg(sessionKindName(session->kind()));
+        for (const QString &line : describe(session->counters(), !udp, udp))
+            lines << QStringLiteral("  ") + line;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 void MainWindow::updateStatus()
 {
     m_statusLabel->setText(statusSummary());
+    m_statusLabel->setToolTip(statusDetails());
 }
 
 void MainWindow::rememberHost(const QString &host)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sessiontotals.h"
+
 #include <QElapsedTimer>
 #include <QFont>
 #include <QHash>
@@ -79,7 +81,11 @@ public:
     // file cannot be written).
     void saveScreenshotWhenSettled(const QString &fileName, int timeoutMs);
 
+    // The counters of every session this window opened, closed tabs' included.
+    const SessionTotals &sessionTotals() const { return m_totals; }
+    // The status bar's text (the same counters as --stats) and its tooltip (all of them).
     QString statusSummary() const;
+    QString statusDetails() const;
 
     // Presentation mode: every font scaled up (PresentationScale at least) and
     // high-contrast colours for sent and received data; remembered between starts.
@@ -119,6 +125,7 @@ private:
     QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
+    SessionTotals m_totals;
     QMap<int, PythonMirror *> m_mirrors; // by session id; children of this window
     QString m_mirrorDirectory;
 

@@ -22,6 +22,7 @@ private slots:
     void hostNameIsLookedUpBeforeSending();
     void unbindClosesTheSocket();
     void ipv4SocketRefusesIpv6Destination();
+    void countersFollowTheTraffic();
 };
 
 static bool hasIpv6Loopback()
@@ -210,6 +211,40 @@ void tst_UdpPeerSession::ipv4SocketRefusesIpv6Destination()
     QCOMPARE(errors.count(), 1);
     QVERIFY(errors.first().first().toString().startsWith(
         QLatin1String("cannot send to [::1]:9 from this IPv4 socket")));
+}
+
+// Issue 7: the counters --stats and the status bar show, exact for real datagrams; a cut
+// datagram counts what recvfrom() returned.
+void tst_UdpPeerSession::countersFollowTheTraffic()
+{
+    UdpPeerSession server(1);
+    UdpPeerSession client(2);
+    EventCollector serverEvents(&server);
+    EventCollector clientEvents(&client);
+    server.setEcho(true);
+    server.setRecvSize(8);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    client.bind(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(client.sendTo(server.localAddress(), "one"));
+    QVERIFY(client.sendTo(server.localAddress(), QByteArray()));
+    QVERIFY(client.sendTo(server.localAddress(), "twelve bytes")); // cut to 8
+    QTRY_COMPARE(clientEvents.count(EventType::Received), 3);      // the echoes
+    const SessionCounters sent = client.counters();
+    QCOMPARE(sent.datagramsOut, 3);
+    QCOMPARE(sent.sends, 3);
+    QCOMPARE(sent.bytesOut, 15);
+    QCOMPARE(sent.datagramsIn, 3);
+    QCOMPARE(sent.reads, 3);
+    QCOMPARE(sent.bytesIn, 11);
+    QCOMPARE(sent.connectionsOpen, 0);
+    QCOMPARE(sent.connectionsTotal, 0);
+    const SessionCounters received = server.counters();
+    QCOMPARE(received.datagramsIn, 3);
+    QCOMPARE(received.reads, 3);
+    QCOMPARE(received.bytesIn, 11);
+    QCOMPARE(received.datagramsOut, 3);
+    QCOMPARE(received.bytesOut, 11);
+    QCOMPARE(received.connectionsTotal, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_UdpPeerSession)
