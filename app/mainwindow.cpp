@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "elidedlabel.h"
 #include "endpointspec.h"
 #include "pythonmirror.h"
 #include "pythonmirrorview.h"
@@ -25,7 +26,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
-#include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -123,8 +123,8 @@ MainWindow::MainWindow(QWidget *parent)
     resizeDocks({mirrorDock}, {width() * 3 / 10}, Qt::Horizontal);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentMirror);
 
-    m_statusLabel = new QLabel(this);
-    m_statusLabel->setTextFormat(Qt::PlainText);
+    // Elided rather than widening the window when the totals grow or the font is large.
+    m_statusLabel = new ElidedLabel(this);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
     statusBar()->addPermanentWidget(m_statusLabel);
     statusBar()->setSizeGripEnabled(false); // it would cover the end of the totals
@@ -684,7 +684,11 @@ QString MainWindow::statusSummary() const
                    + (totals.connectionsOpen == 1
                           ? tr("1 connection")
                           : tr("%1 connections").arg(totals.connectionsOpen))
-                   + tr(" (%1 in all)").arg(totals.connectionsTotal) + separator
+                   // Said only when some have closed: the bar must fit a projector.
+                   + (totals.connectionsTotal != totals.connectionsOpen
+                          ? tr(" (%1 in all)").arg(totals.connectionsTotal)
+                          : QString())
+                   + separator
                    + (totals.reads == 1
                           ? tr("in %1 / 1 read").arg(size(totals.bytesIn))
                           : tr("in %1 / %2 reads").arg(size(totals.bytesIn)).arg(totals.reads))

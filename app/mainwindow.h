@@ -10,11 +10,11 @@
 #include <QSet>
 #include <QTimer>
 
+class ElidedLabel;
 class PythonMirror;
 class PythonMirrorView;
 class QAction;
 class QDockWidget;
-class QLabel;
 class QTabWidget;
 class SessionPanel;
 class TcpClientPanel;
@@ -119,7 +119,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     PythonMirrorView *m_mirrorView = nullptr;
     QDockWidget *m_mirrorDock = nullptr;
-    QLabel *m_statusLabel = nullptr;
+    ElidedLabel *m_statusLabel = nullptr;
     QTimer m_statusTimer;
     int m_nextSessionId = 1;
     QHash<const SessionPanel *, QString> m_customTitles;
