@@ -2,10 +2,11 @@
 
 #include "elidedlabel.h"
 #include "endpointspec.h"
+#include "lessonviews.h"
 #include "pythonmirror.h"
-#include "pythonmirrorview.h"
 #include "sendbox.h"
 #include "sessionpanel.h"
+#include "socketmapmodel.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
@@ -68,6 +69,16 @@ QString presentationKey()
     return QStringLiteral("view/presentation");
 }
 
+QString normalFontScaleKey()
+{
+    return QStringLiteral("view/normalFontScale");
+}
+
+QString lessonViewKey()
+{
+    return QStringLiteral("view/lessonView");
+}
+
 QString fontScaleKey()
 {
     return QStringLiteral("view/fontScale");
@@ -112,16 +123,19 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_tabs->tabBar(), &QTabBar::tabBarDoubleClicked, this, &MainWindow::renameTab);
 
     // The lesson views sit beside the tabs, in a dock that can be hidden (View menu).
-    m_mirrorView = new PythonMirrorView(this);
-    m_mirrorDock = new QDockWidget(tr("Python"), this);
-    QDockWidget *mirrorDock = m_mirrorDock;
-    mirrorDock->setObjectName(QStringLiteral("pythonDock"));
-    mirrorDock->setWidget(m_mirrorView);
-    mirrorDock->setToolTip(tr("The Python code that does what the current tab has done"));
-    addDockWidget(Qt::RightDockWidgetArea, mirrorDock);
+    m_lessonViews = new LessonViews(this);
+    m_lessonDock = new QDockWidget(tr("Lesson views"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lessonDock"));
+    m_lessonDock->setWidget(m_lessonViews);
+    m_lessonDock->setToolTip(tr("What the current tab does, as Python code and as a map of its "
+                                "sockets"));
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonDock);
     // Wide enough for the lesson's lines with their value comments; a third of the window.
-    resizeDocks({mirrorDock}, {width() * 3 / 10}, Qt::Horizontal);
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentMirror);
+    resizeDocks({m_lessonDock}, {width() * 3 / 10}, Qt::Horizontal);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentLessonViews);
+    connect(m_lessonViews, &LessonViews::currentViewChanged, this, [](LessonViews::View view) {
+        QSettings().setValue(lessonViewKey(), int(view));
+    });
 
     // Elided rather than widening the window when the totals grow or the font is large.
     m_statusLabel = new ElidedLabel(this);
@@ -145,9 +159,15 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     const QSettings settings;
     m_presentation = settings.value(presentationKey(), false).toBool();
-    m_fontScale = settings.value(fontScaleKey(), 1.0).toDouble();
+    // Bounded: a hand-edited (or corrupt) setting must not open an unreadable window.
+    m_fontScale = qBound(MinFontScale, settings.value(fontScaleKey(), 1.0).toDouble(), MaxFontScale);
+    m_normalFontScale = qBound(MinFontScale,
+                               settings.value(normalFontScaleKey(), 1.0).toDouble(),
+                               MaxFontScale);
     m_presentationAction->setChecked(m_presentation);
-    restoreState(settings.value(windowStateKey()).toByteArray()); // the Python dock, hidden?
+    restoreState(settings.value(windowStateKey()).toByteArray()); // the lesson dock, hidden?
+    m_lessonViews->setCurrentView(
+        LessonViews::View(qBound(0, settings.value(lessonViewKey(), 0).toInt(), 1)));
     applyView();
     updateStatus();
 }
@@ -182,7 +202,8 @@ void MainWindow::createActions()
     connect(renameAction, &QAction::triggered, this, [this] { renameTab(m_tabs->currentIndex()); });
     auto *openWorkspaceAction = new QAction(tr("&Open workspace…"), this);
     openWorkspaceAction->setShortcut(QKeySequence::Open);
-    openWorkspaceAction->setToolTip(tr("Add the sessions of a saved workspace as tabs"));
+    openWorkspaceAction->setToolTip(tr("Open a saved workspace: its sessions replace the open "
+                                       "tabs (you are asked first)"));
     connect(openWorkspaceAction, &QAction::triggered, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this,
                                                           tr("Open workspace"),
@@ -282,11 +303,26 @@ void MainWindow::createActions()
     });
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_presentationAction);
-    QAction *mirrorAction = m_mirrorDock->toggleViewAction();
-    mirrorAction->setText(tr("P&ython mirror"));
+    QAction *lessonAction = m_lessonDock->toggleViewAction();
+    lessonAction->setText(tr("&Lesson views"));
+    lessonAction->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
+    lessonAction->setToolTip(tr("Show or hide the side panel with the Python code and the "
+                                "socket map of the current tab"));
+    viewMenu->addAction(lessonAction);
+    auto *mirrorAction = new QAction(tr("P&ython mirror"), this);
     mirrorAction->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
     mirrorAction->setToolTip(tr("Show or hide the Python code each tab stands for"));
+    connect(mirrorAction, &QAction::triggered, this, [this] {
+        toggleLessonView(int(LessonViews::View::Python));
+    });
     viewMenu->addAction(mirrorAction);
+    auto *mapAction = new QAction(tr("Socket &map"), this);
+    mapAction->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
+    mapAction->setToolTip(tr("Show or hide the map of the current tab's sockets and peers"));
+    connect(mapAction, &QAction::triggered, this, [this] {
+        toggleLessonView(int(LessonViews::View::Map));
+    });
+    viewMenu->addAction(mapAction);
     viewMenu->addSeparator();
     viewMenu->addAction(zoomInAction);
     viewMenu->addAction(zoomOutAction);
@@ -342,6 +378,14 @@ int MainWindow::addPanel(SessionPanel *panel)
     connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
     m_mirrors.insert(session->id(), mirror);
     m_totals.add(session);
+    auto *map = new SocketMapModel(this);
+    connect(session, &Session::eventOccurred, map, &SocketMapModel::append);
+    if (auto *server = qobject_cast<TcpServerSession *>(session))
+        connect(server,
+                &TcpServerSession::waitingConnectionsChanged,
+                map,
+                &SocketMapModel::setWaiting);
+    m_maps.insert(session->id(), map);
     const int index = m_tabs->addTab(panel, panel->title());
     connect(panel, &SessionPanel::titleChanged, this, [this, panel] {
         updateTabTitle(panel);
@@ -428,8 +472,12 @@ void MainWindow::shutdownSessions()
 
 void MainWindow::quitGracefully()
 {
-    if (m_quitting)
+    if (m_quitting) {
+        // Asked again during the grace period (a second Ctrl+C): the user will not wait.
+        m_quitNow = true;
+        finishQuitting();
         return;
+    }
     m_quitting = true;
     shutdownSessions();
     m_quitClock.start();
@@ -442,21 +490,32 @@ void MainWindow::finishQuitting()
     bool closing = false;
     for (int i = 0; i < m_tabs->count(); ++i)
         closing = closing || panel(i)->session()->isClosing();
-    if (closing && !m_quitClock.hasExpired(QuitGraceMs))
+    if (closing && !m_quitNow && !m_quitClock.hasExpired(QuitGraceMs))
         return;
     m_quitTimer.stop();
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->session()->abortAll();
     m_readyToQuit = true;
-    QApplication::quit();
+    if (m_exitCode != 0)
+        QApplication::exit(m_exitCode);
+    else
+        QApplication::quit();
 }
 
 void MainWindow::setPresentationMode(bool on)
 {
+    if (on == m_presentation) {
+        if (m_presentationAction->isChecked() != on)
+            m_presentationAction->setChecked(on);
+        return;
+    }
     m_presentation = on;
     if (m_presentationAction->isChecked() != on)
         m_presentationAction->setChecked(on);
-    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : 1.0;
+    // Leaving presentation mode goes back to the zoom the desk had before it.
+    if (on)
+        m_normalFontScale = m_fontScale;
+    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : m_normalFontScale;
     applyView();
 }
 
@@ -478,15 +537,31 @@ void MainWindow::applyView()
     QApplication::setFont(font);
     for (int i = 0; i < m_tabs->count(); ++i)
         panel(i)->logView()->setHighContrast(m_presentation);
+    m_lessonViews->setLineWidthScale(m_presentation ? PresentationLineScale : 1.0);
     QSettings settings;
     settings.setValue(presentationKey(), m_presentation);
     settings.setValue(fontScaleKey(), m_fontScale);
+    settings.setValue(normalFontScaleKey(), m_presentation ? m_normalFontScale : m_fontScale);
 }
 
-void MainWindow::showCurrentMirror()
+void MainWindow::showCurrentLessonViews()
 {
     const int index = m_tabs->currentIndex();
-    m_mirrorView->setMirror(mirror(index), index >= 0 ? m_tabs->tabText(index) : QString());
+    m_lessonViews->setSession(mirror(index),
+                              socketMap(index),
+                              index >= 0 ? m_tabs->tabText(index) : QString());
+}
+
+void MainWindow::toggleLessonView(int view)
+{
+    const auto wanted = LessonViews::View(view);
+    if (m_lessonDock->isVisible() && m_lessonViews->currentView() == wanted) {
+        m_lessonDock->hide();
+        return;
+    }
+    m_lessonViews->setCurrentView(wanted);
+    m_lessonDock->show();
+    m_lessonDock->raise();
 }
 
 void MainWindow::closeAllTabs()
@@ -499,6 +574,12 @@ PythonMirror *MainWindow::mirror(int index) const
 {
     const SessionPanel *each = panel(index);
     return each ? m_mirrors.value(each->session()->id()) : nullptr;
+}
+
+SocketMapModel *MainWindow::socketMap(int index) const
+{
+    const SessionPanel *each = panel(index);
+    return each ? m_maps.value(each->session()->id()) : nullptr;
 }
 
 void MainWindow::setMirrorDirectory(const QString &directory)
@@ -595,7 +676,7 @@ void MainWindow::updateTabTitle(SessionPanel *panel)
     m_tabs->setTabText(index, custom.isEmpty() ? panel->title() : custom);
     m_tabs->setTabToolTip(index, panel->title());
     if (index == m_tabs->currentIndex())
-        showCurrentMirror();
+        showCurrentLessonViews();
 }
 
 void MainWindow::closeTab(int index)
@@ -617,6 +698,8 @@ void MainWindow::closeTab(int index)
         if (PythonMirror *mirror = m_mirrors.take(closing->session()->id()))
             mirror->deleteLater();
     }
+    if (SocketMapModel *map = m_maps.take(closing->session()->id()))
+        map->deleteLater();
     m_tabs->removeTab(index);
     // The panel owns its session: deleting it closes every socket of that session.
     closing->deleteLater();
@@ -782,8 +865,8 @@ void MainWindow::takeScreenshot()
     const bool saved = grab().save(m_screenshotFile, "PNG");
     if (!saved) {
         qWarning("could not write the screenshot to %s", qPrintable(m_screenshotFile));
-        QApplication::exit(1);
-        return;
+        m_exitCode = 1;
     }
-    QApplication::exit(0);
+    // Like any other quit: the sessions close and the record says how.
+    quitGracefully();
 }

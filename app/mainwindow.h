@@ -11,12 +11,13 @@
 #include <QTimer>
 
 class ElidedLabel;
+class LessonViews;
 class PythonMirror;
-class PythonMirrorView;
 class QAction;
 class QDockWidget;
 class QTabWidget;
 class SessionPanel;
+class SocketMapModel;
 class TcpClientPanel;
 class TcpServerPanel;
 class TrafficRecorder;
@@ -60,6 +61,10 @@ public:
     // The Python mirror of the tab's session (the code that does what it did so far);
     // nullptr for an index that is no tab.
     PythonMirror *mirror(int index) const;
+    // The socket map of the tab's session; nullptr for an index that is no tab.
+    SocketMapModel *socketMap(int index) const;
+    // The side panel with the current tab's mirror and map (View menu; Ctrl+Shift+L).
+    LessonViews *lessonViews() const { return m_lessonViews; }
     // --mirror DIR: the mirrors of closed tabs are kept too, for writeMirrors().
     void setMirrorDirectory(const QString &directory);
     // Writes DIR/session-N.py for every session this window opened, N its id as in the
@@ -95,6 +100,8 @@ public:
     double fontScale() const { return m_fontScale; }
     void setFontScale(double scale);
     static constexpr double PresentationScale = 1.6;
+    // Lines of the socket map in presentation mode, to be seen from the back of the room.
+    static constexpr double PresentationLineScale = 2.0;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -114,11 +121,14 @@ private:
     void takeScreenshot();
     void finishQuitting();
     void applyView();
-    void showCurrentMirror();
+    void showCurrentLessonViews();
+    // The lesson view's menu entry: shows the dock at that view, or hides the dock when
+    // that view is what it shows already.
+    void toggleLessonView(int view);
 
     QTabWidget *m_tabs = nullptr;
-    PythonMirrorView *m_mirrorView = nullptr;
-    QDockWidget *m_mirrorDock = nullptr;
+    LessonViews *m_lessonViews = nullptr;
+    QDockWidget *m_lessonDock = nullptr;
     ElidedLabel *m_statusLabel = nullptr;
     QTimer m_statusTimer;
     int m_nextSessionId = 1;
@@ -127,6 +137,7 @@ private:
     TrafficRecorder *m_recorder = nullptr;
     SessionTotals m_totals;
     QMap<int, PythonMirror *> m_mirrors; // by session id; children of this window
+    QHash<int, SocketMapModel *> m_maps; // by session id; children of this window
     QString m_mirrorDirectory;
 
     // --screenshot: started sessions still waiting for a result.
@@ -136,8 +147,11 @@ private:
     bool m_screenshotTaken = false;
     bool m_quitting = false;
     bool m_readyToQuit = false;
+    bool m_quitNow = false;
+    int m_exitCode = 0;
     bool m_presentation = false;
     double m_fontScale = 1.0;
+    double m_normalFontScale = 1.0; // the zoom outside presentation mode
     QFont m_baseFont;
     QAction *m_presentationAction = nullptr;
     QTimer m_quitTimer;

@@ -232,36 +232,52 @@ bool TcpClientSession::canSend() const
     return m_connection && m_connection->canSend();
 }
 
+bool TcpClientSession::cancelConnecting(const QString &why)
+{
+    if (m_state != ConnectionState::LookingUp && m_state != ConnectionState::Connecting)
+        return false;
+    const QString target = m_state == ConnectionState::LookingUp ? m_host
+                                                                 : m_attemptAddress.toString();
+    cancelAttempt();
+    // The record has a "connecting" that needs an outcome.
+    m_lastError = tr("connect cancelled: %1 before %2 answered").arg(why, target);
+    setState(ConnectionState::Unconnected);
+    reportError(m_lastError, {}, m_attemptAddress);
+    return true;
+}
+
 void TcpClientSession::close()
 {
-    if (m_state == ConnectionState::LookingUp || m_state == ConnectionState::Connecting) {
-        cancelAttempt();
-        // The record has a "connecting" that needs an outcome.
-        m_lastError = tr("connect cancelled: Close was clicked before %1 answered")
-                          .arg(m_state == ConnectionState::LookingUp ? m_host
-                                                                     : m_attemptAddress.toString());
-        setState(ConnectionState::Unconnected);
-        reportError(m_lastError, {}, m_attemptAddress);
+    if (cancelConnecting(tr("Close was clicked")))
         return;
-    }
     if (m_connection)
         m_connection->close();
 }
 
 void TcpClientSession::abort()
 {
-    if (m_state == ConnectionState::LookingUp || m_state == ConnectionState::Connecting) {
-        close(); // nothing to reset yet: the same as a Close
+    // Nothing to reset while connecting: the attempt just ends.
+    if (cancelConnecting(tr("Abort was clicked")))
         return;
-    }
     if (m_connection)
         m_connection->abort();
 }
 
+void TcpClientSession::shutdown()
+{
+    if (cancelConnecting(tr("the tab or the app was closed")))
+        return;
+    if (m_connection)
+        m_connection->close();
+}
+
 void TcpClientSession::abortAll()
 {
-    if (m_state != ConnectionState::Unconnected && m_state != ConnectionState::Closed)
-        abort();
+    if (cancelConnecting(tr("the tab or the app was closed")))
+        return;
+    if (m_connection && m_state != ConnectionState::Unconnected
+        && m_state != ConnectionState::Closed)
+        m_connection->abort();
 }
 
 void TcpClientSession::halfClose()

@@ -48,7 +48,7 @@ public:
     void abort();
     void halfClose();
     void setReadingPaused(bool paused);
-    void shutdown() override { close(); }
+    void shutdown() override;
     void abortAll() override;
     bool isClosing() const override { return m_state == ConnectionState::Closing; }
 
@@ -61,6 +61,9 @@ private:
     void finishConnecting();
     void failAttempt(const QString &message);
     void cancelAttempt();
+    // Ends a lookup or connect in progress, reported as an error saying why; false when
+    // there was none.
+    bool cancelConnecting(const QString &why);
     void discardAttempt();
     void setState(ConnectionState state);
 

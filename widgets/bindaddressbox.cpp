@@ -5,6 +5,10 @@
 BindAddressBox::BindAddressBox(QWidget *parent)
     : QComboBox(parent)
 {
+    // As narrow as "All interfaces" allows when space is short (the list itself shows the
+    // whole entries); the row gives it more when there is room.
+    setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    setMinimumContentsLength(12);
     addItem(tr("All interfaces (0.0.0.0)"), QStringLiteral("0.0.0.0"));
     addItem(tr("Loopback only (127.0.0.1)"), QStringLiteral("127.0.0.1"));
     addItem(tr("All interfaces, IPv6 and IPv4 (::)"), QStringLiteral("::"));

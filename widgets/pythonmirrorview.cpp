@@ -1,17 +1,18 @@
 #include "pythonmirrorview.h"
 
+#include "monospacefont.h"
 #include "pythonmirror.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 PythonMirrorView::PythonMirrorView(QWidget *parent)
@@ -24,7 +25,7 @@ PythonMirrorView::PythonMirrorView(QWidget *parent)
     m_editor->setObjectName(QStringLiteral("mirrorEditor"));
     m_editor->setReadOnly(true);
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setFont(monospaceFontLike(font()));
     m_editor->setToolTip(tr("The Python code that does what this tab has done so far, in the "
                             "lesson's own calls, with the real values as comments"));
     m_copyButton = new QPushButton(tr("Copy"), this);
@@ -63,22 +64,55 @@ void PythonMirrorView::setMirror(PythonMirror *mirror, const QString &sessionTit
 
 QString PythonMirrorView::text() const
 {
-    return m_editor->toPlainText();
+    return m_mirror ? m_mirror->script() : QString();
 }
 
 void PythonMirrorView::refresh()
 {
+    // Hidden behind another lesson view, or the dock closed: a flood would rebuild the
+    // text 20 times a second for nobody. showEvent() catches up.
+    if (!isVisible()) {
+        m_stale = true;
+        return;
+    }
+    m_stale = false;
     const QString script = m_mirror ? m_mirror->script() : QString();
     m_copyButton->setEnabled(!script.isEmpty());
     m_saveButton->setEnabled(!script.isEmpty());
-    if (script == m_editor->toPlainText())
+    if (script == m_shownScript)
         return;
     // New lines come at the end: follow them if the reader was at the end already.
     QScrollBar *bar = m_editor->verticalScrollBar();
     const bool following = bar->value() == bar->maximum();
     const int position = bar->value();
-    m_editor->setPlainText(script);
+    if (!m_shownScript.isEmpty() && script.startsWith(m_shownScript)) {
+        // Only lines added (the usual case): insert just those, so what the instructor
+        // selected to point at stays selected.
+        QTextCursor end(m_editor->document());
+        end.movePosition(QTextCursor::End);
+        end.insertText(script.mid(m_shownScript.size()));
+    } else {
+        // Earlier lines changed (reads folded into a loop, another tab): start again.
+        m_editor->setPlainText(script);
+    }
+    m_shownScript = script;
     bar->setValue(following ? bar->maximum() : position);
+}
+
+void PythonMirrorView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
+}
+
+void PythonMirrorView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // The code's monospace font is the editor's own, so it must be told when presentation
+    // mode makes every font bigger.
+    if (event->type() == QEvent::FontChange)
+        m_editor->setFont(monospaceFontLike(font()));
 }
 
 void PythonMirrorView::copyToClipboard()

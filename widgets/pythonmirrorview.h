@@ -21,7 +21,14 @@ public:
     // The mirror shown (the current tab's); nullptr shows a hint instead.
     void setMirror(PythonMirror *mirror, const QString &sessionTitle = QString());
     PythonMirror *mirror() const { return m_mirror; }
+    // The code as the mirror has it now (what Copy copies), shown or not.
     QString text() const;
+    // The code on screen: it lags text() while the view is hidden.
+    QString shownText() const { return m_shownScript; }
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void refresh();
@@ -33,4 +40,6 @@ private:
     QPlainTextEdit *m_editor = nullptr;
     QPushButton *m_copyButton = nullptr;
     QPushButton *m_saveButton = nullptr;
+    QString m_shownScript;
+    bool m_stale = false; // the mirror changed while the view was hidden
 };

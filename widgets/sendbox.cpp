@@ -1,8 +1,9 @@
 #include "sendbox.h"
 
+#include "monospacefont.h"
+
 #include <QComboBox>
 #include <QEvent>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QKeyEvent>
@@ -296,12 +297,7 @@ void SendBox::changeEvent(QEvent *event)
 void SendBox::updateEditorFont()
 {
     // Monospace, so hex columns and escapes line up, at the size of the rest of the box.
-    QFont editorFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    if (font().pointSizeF() > 0)
-        editorFont.setPointSizeF(font().pointSizeF());
-    else
-        editorFont.setPixelSize(font().pixelSize());
-    m_editor->setFont(editorFont);
+    m_editor->setFont(monospaceFontLike(font()));
 }
 
 void SendBox::validate()
@@ -377,21 +373,28 @@ void SendBox::updateSendButton()
 
 void SendBox::updatePlaceholder()
 {
+    QString placeholder;
     if (!m_sendingAllowed) {
-        m_editor->setPlaceholderText(m_disabledReason);
+        placeholder = m_disabledReason;
+    } else {
+        switch (inputMode()) {
+        case InputMode::Text:
+            placeholder = tr("Hello world!    (Ctrl+Enter sends)");
+            break;
+        case InputMode::Hex:
+            placeholder = tr("48 65 6c 6c 6f    (Ctrl+Enter sends)");
+            break;
+        case InputMode::Escapes:
+            placeholder = tr("GET / HTTP/1.0\\r\\n\\r\\n    (Ctrl+Enter sends)");
+            break;
+        }
+    }
+    if (placeholder == m_editor->placeholderText())
         return;
-    }
-    switch (inputMode()) {
-    case InputMode::Text:
-        m_editor->setPlaceholderText(tr("Hello world!    (Ctrl+Enter sends)"));
-        break;
-    case InputMode::Hex:
-        m_editor->setPlaceholderText(tr("48 65 6c 6c 6f    (Ctrl+Enter sends)"));
-        break;
-    case InputMode::Escapes:
-        m_editor->setPlaceholderText(tr("GET / HTTP/1.0\\r\\n\\r\\n    (Ctrl+Enter sends)"));
-        break;
-    }
+    m_editor->setPlaceholderText(placeholder);
+    // QPlainTextEdit repaints only when the placeholder appears or disappears, not when a
+    // shown one changes: "Nobody is connected yet" would stay after a student connected.
+    m_editor->viewport()->update();
 }
 
 void SendBox::recallHistory(int step)

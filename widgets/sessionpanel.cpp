@@ -169,6 +169,8 @@ QLabel *SessionPanel::createLargeLabel(QWidget *parent, qreal factor, bool bold)
 {
     auto *label = new QLabel(parent);
     label->setTextFormat(Qt::PlainText);
+    // Large text on a small projector wraps rather than pushing the window off screen.
+    label->setWordWrap(true);
     label->setProperty("fontScale", factor);
     label->setProperty("fontBold", bold);
     m_largeLabels.append(label);

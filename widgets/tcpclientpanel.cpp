@@ -83,15 +83,19 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     row->addWidget(portLabel);
     row->addWidget(m_portBox);
     row->addWidget(m_connectButton);
-    row->addWidget(m_closeButton);
-    row->addWidget(m_abortButton);
-    row->addWidget(m_halfCloseButton);
+    // What to do with the connection, on a line of its own so that both lines fit a
+    // 1024-pixel projector at presentation size.
+    auto *connectionRow = new QHBoxLayout;
+    connectionRow->addWidget(m_closeButton);
+    connectionRow->addWidget(m_abortButton);
+    connectionRow->addWidget(m_halfCloseButton);
     m_pauseButton = new QPushButton(tr("&Pause reading"), this);
     m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
     m_pauseButton->setCheckable(true);
     m_pauseButton->setToolTip(tr("Stop calling recv(): the kernel's receive queue fills, then "
                                  "the server's send() blocks. Flow control, made visible."));
-    row->addWidget(m_pauseButton);
+    connectionRow->addWidget(m_pauseButton);
+    connectionRow->addStretch(1);
     controlsLayout()->addLayout(row);
 
     auto *stateRow = new QHBoxLayout;
@@ -110,13 +114,15 @@ TcpClientPanel::TcpClientPanel(TcpClientSession *session, QWidget *parent)
     m_queuesLabel = new QLabel(this);
     m_queuesLabel->setObjectName(QStringLiteral("queuesLabel"));
     m_queuesLabel->setTextFormat(Qt::PlainText);
+    m_queuesLabel->setWordWrap(true);
     m_queuesLabel->setToolTip(tr("Bytes the kernel holds for this connection: received but "
                                  "not yet read by recv() (SIOCINQ), and sent but not yet "
                                  "acknowledged by the server (SIOCOUTQ)"));
-    stateRow->addWidget(m_queuesLabel);
+    connectionRow->addWidget(m_queuesLabel, 2);
     m_queuesTimer.setInterval(QueuesRefreshMs);
     connect(&m_queuesTimer, &QTimer::timeout, this, &TcpClientPanel::updateQueues);
     controlsLayout()->addLayout(stateRow);
+    controlsLayout()->addLayout(connectionRow);
     controlsLayout()->addWidget(createOptionsRow());
     finishLayout(logView());
     logView()->tableView()->hideColumn(TrafficLogModel::Connection); // one connection only

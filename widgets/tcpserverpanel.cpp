@@ -1,5 +1,6 @@
 #include "tcpserverpanel.h"
 
+#include "adaptivesplitter.h"
 #include "bindaddressbox.h"
 #include "endpointspec.h"
 #include "invalidfield.h"
@@ -24,7 +25,6 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSignalBlocker>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -76,14 +76,16 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_stateLabel = createStateLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     bindRow->addWidget(bindLabel);
-    bindRow->addWidget(m_bindBox, 1);
+    bindRow->addWidget(m_bindBox, 2);
     bindRow->addWidget(portLabel);
     bindRow->addWidget(m_portBox);
     bindRow->addWidget(m_listenButton);
     bindRow->addWidget(m_stopButton);
-    bindRow->addSpacing(12);
-    bindRow->addWidget(m_stateLabel, 1);
+    bindRow->addStretch(1);
     controlsLayout()->addLayout(bindRow);
+    // Its own line: "Listening on 0.0.0.0:1337" at presentation size beside the bind
+    // controls would not fit a 1024-pixel projector.
+    controlsLayout()->addWidget(m_stateLabel);
 
     // Row 2: where students connect to, large enough to read off a projector.
     m_reachableRow = new QWidget(this);
@@ -215,7 +217,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
                                   "selected in the list"));
     logView()->addToolWidget(m_logFilterBox);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    auto *splitter = new AdaptiveSplitter(this);
+    splitter->setObjectName(QStringLiteral("connectionsAndLog"));
     splitter->addWidget(connectionsBox);
     splitter->addWidget(logView());
     splitter->setStretchFactor(0, 2);

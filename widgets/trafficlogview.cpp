@@ -1,5 +1,6 @@
 #include "trafficlogview.h"
 
+#include "monospacefont.h"
 #include "trafficlogdelegate.h"
 #include "trafficlogfilter.h"
 #include "trafficlogmodel.h"
@@ -11,7 +12,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -452,11 +452,7 @@ void TrafficLogView::keepPlaceAfterRemoval(int first, int last)
 void TrafficLogView::updateMetrics()
 {
     const QFont font = m_table->font();
-    QFont dataFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    if (font.pointSizeF() > 0)
-        dataFont.setPointSizeF(font.pointSizeF());
-    else
-        dataFont.setPixelSize(font.pixelSize());
+    const QFont dataFont = monospaceFontLike(font);
     m_delegate->setDataFont(dataFont);
 
     const QFontMetrics metrics(font);

@@ -47,14 +47,16 @@ UdpPeerPanel::UdpPeerPanel(UdpPeerSession *session, QWidget *parent)
     m_stateLabel = createStateLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     bindRow->addWidget(bindLabel);
-    bindRow->addWidget(m_bindBox, 1);
+    bindRow->addWidget(m_bindBox, 2);
     bindRow->addWidget(portLabel);
     bindRow->addWidget(m_portBox);
     bindRow->addWidget(m_bindButton);
     bindRow->addWidget(m_unbindButton);
-    bindRow->addSpacing(12);
-    bindRow->addWidget(m_stateLabel, 1);
+    bindRow->addStretch(1);
     controlsLayout()->addLayout(bindRow);
+    // Its own line, as on the server: beside the bind controls, at presentation size, it
+    // would not fit a 1024-pixel projector.
+    controlsLayout()->addWidget(m_stateLabel);
 
     auto *destinationLabel = new QLabel(tr("Send &to"), this);
     m_destinationEdit = new QLineEdit(this);

@@ -2,8 +2,12 @@
 #include "mainwindow.h"
 
 #include "elidedlabel.h"
+#include "lessonviews.h"
 #include "pythonmirror.h"
+#include "pythonmirrorview.h"
 #include "sessionpanel.h"
+#include "socketmapmodel.h"
+#include "socketmapview.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
@@ -16,11 +20,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QLabel>
+#include <QPointer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTcpSocket>
 #include <QTest>
 
 // The main window: tabs of sessions, the lesson setup and workspaces.
@@ -41,6 +48,10 @@ private slots:
     void presentationModeScalesFontsAndIsRemembered();
     void eachTabHasAMirror();
     void statusBarCountsAndKeepsClosedTabs();
+    void eachTabHasASocketMapFedByItsSession();
+    void lessonViewActionsShowAndHideTheirView();
+    void secondQuitRequestAbortsAtOnce();
+    void presentationModeFitsA1024Screen();
 };
 
 namespace {
@@ -224,6 +235,88 @@ void tst_MainWindow::eachTabHasAMirror()
     QVERIFY2(window.mirror(0)->script().contains(bind), qPrintable(window.mirror(0)->script()));
 }
 
+void tst_MainWindow::eachTabHasASocketMapFedByItsSession()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    window.openEndpoint(spec("udp://127.0.0.1:0"), false);
+    QPointer<SocketMapModel> serverMap = window.socketMap(0);
+    QVERIFY(serverMap && window.socketMap(1) && serverMap != window.socketMap(1));
+    QVERIFY(!window.socketMap(2));
+    QCOMPARE(serverMap->kind(), SessionKind::TcpServer);
+    QVERIFY(serverMap->isListening());
+
+    // A peer connects: its accepted socket is a node, and the side panel shows this map.
+    QTcpSocket peer;
+    peer.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(peer.waitForConnected(5000));
+    QTRY_COMPARE(serverMap->nodeCount(), 1);
+    QCOMPARE(serverMap->nodeAt(0).peer, QStringLiteral("127.0.0.1:%1").arg(peer.localPort()));
+    window.tabs()->setCurrentIndex(0);
+    QCOMPARE(window.lessonViews()->mapView()->model(), serverMap.data());
+    window.tabs()->setCurrentIndex(1);
+    QCOMPARE(window.lessonViews()->mapView()->model(), window.socketMap(1));
+    QCOMPARE(window.lessonViews()->mirrorView()->mirror(), window.mirror(1));
+
+    // The peer closes: the node is closed, by the peer.
+    peer.disconnectFromHost();
+    QTRY_COMPARE(serverMap->nodeAt(0).state, SocketMapNode::State::Closed);
+
+    // Manual accept: connections waiting in the backlog are counted on the listening socket.
+    server->server()->setAcceptAutomatically(false);
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(waiting.waitForConnected(5000));
+    QTRY_COMPARE(serverMap->waiting(), 1);
+    QCOMPARE(serverMap->nodeCount(), 1);
+
+    // Closing the tab drops its map.
+    window.closeAllTabs();
+    QTRY_VERIFY(!serverMap);
+}
+
+void tst_MainWindow::lessonViewActionsShowAndHideTheirView()
+{
+    MainWindow window;
+    window.openFirstStartLayout();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *dock = window.findChild<QDockWidget *>(QStringLiteral("lessonDock"));
+    QVERIFY(dock);
+    auto actionFor = [&window](const char *keys) -> QAction * {
+        const QKeySequence wanted(QString::fromLatin1(keys));
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->shortcut() == wanted)
+                return action;
+        }
+        return nullptr;
+    };
+    QAction *python = actionFor("Ctrl+Shift+Y");
+    QAction *map = actionFor("Ctrl+Shift+M");
+    QAction *dockToggle = actionFor("Ctrl+Shift+L");
+    QVERIFY(python && map && dockToggle);
+
+    dock->hide();
+    map->trigger();
+    QVERIFY(dock->isVisible());
+    QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Map);
+    QVERIFY(window.lessonViews()->mapView()->isVisible());
+    python->trigger();
+    QVERIFY(dock->isVisible());
+    QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Python);
+    // The same entry again hides the panel, as a toggle.
+    python->trigger();
+    QVERIFY(!dock->isVisible());
+    dockToggle->trigger();
+    QVERIFY(dock->isVisible());
+    // The view shown is remembered for the next start.
+    map->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("view/lessonView")).toInt(),
+             int(LessonViews::View::Map));
+}
+
 void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()
 {
     const qreal base = QApplication::font().pointSizeF();
@@ -251,8 +344,73 @@ void tst_MainWindow::presentationModeScalesFontsAndIsRemembered()
         QCOMPARE(QApplication::font().pointSizeF(), base);
         again.setFontScale(1.21);
         QCOMPARE(QApplication::font().pointSizeF(), base * 1.21);
+        // The desk's own zoom comes back after presenting.
+        again.setPresentationMode(true);
+        QCOMPARE(again.fontScale(), MainWindow::PresentationScale);
+        again.setPresentationMode(false);
+        QCOMPARE(again.fontScale(), 1.21);
         again.setFontScale(1.0);
     }
+    {
+        // A hand-edited setting cannot make the window unreadable.
+        QSettings().setValue(QStringLiteral("view/fontScale"), 50.0);
+        MainWindow edited;
+        QVERIFY(edited.fontScale() <= 3.0);
+        QSettings().setValue(QStringLiteral("view/fontScale"), QStringLiteral("big"));
+        MainWindow garbled;
+        QVERIFY(garbled.fontScale() >= 0.7);
+        garbled.setFontScale(1.0);
+    }
+}
+
+void tst_MainWindow::secondQuitRequestAbortsAtOnce()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    // A peer that reads (almost) nothing, so what the server sends stays queued.
+    QTcpSocket peer;
+    peer.setReadBufferSize(1);
+    peer.connectToHost(QHostAddress::LocalHost, server->server()->listenAddress().port);
+    QVERIFY(peer.waitForConnected(5000));
+    QTRY_COMPARE(server->server()->openConnectionCount(), 1);
+    QVERIFY(server->server()->send(1, QByteArray(32 * 1024 * 1024, 'x')));
+
+    // The first quit request waits up to the grace period for the queue to drain...
+    window.quitGracefully();
+    QVERIFY(server->session()->isClosing());
+    // ...a second one (another Ctrl+C) ends it now: the rest is aborted.
+    window.quitGracefully();
+    QVERIFY(!server->session()->isClosing());
+    QCOMPARE(server->server()->openConnectionCount(), 0);
+}
+
+void tst_MainWindow::presentationModeFitsA1024Screen()
+{
+    // A classroom projector is often 1024x768: every tab, at presentation size, with its
+    // longest state texts, must fit it with the lesson views beside it.
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://0.0.0.0:0"), true));
+    QVERIFY(server && server->server()->isListening());
+    EndpointSpec clientSpec = spec("tcp://127.0.0.1:1");
+    clientSpec.port = server->server()->listenAddress().port;
+    auto *client = qobject_cast<TcpClientPanel *>(window.openEndpoint(clientSpec, true));
+    QTRY_COMPARE(client->client()->state(), ConnectionState::Connected);
+    window.openEndpoint(spec("udp://0.0.0.0:0"), true);
+    window.show();
+    window.setPresentationMode(true);
+    QTRY_COMPARE(window.panel(0)->font().pointSizeF(), QApplication::font().pointSizeF());
+    for (int i = 0; i < window.tabs()->count(); ++i) {
+        window.tabs()->setCurrentIndex(i);
+        QCoreApplication::processEvents();
+        const int needed = window.minimumSizeHint().width();
+        QVERIFY2(needed <= 1024,
+                 qPrintable(
+                     QStringLiteral("%1 needs %2 px").arg(window.tabs()->tabText(i)).arg(needed)));
+    }
+    window.setPresentationMode(false);
 }
 
 // Issue 7: the status bar shows the counters --stats writes, and closing a tab does not

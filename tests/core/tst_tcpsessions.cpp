@@ -38,6 +38,7 @@ private slots:
     void echoToAPeerThatDoesNotReadIsBounded();
     void manualAcceptLeavesClientsInTheBacklog();
     void closeReportsUnreadDataAndSendsAFin();
+    void closeWhileConnectingIsReported_data();
     void closeWhileConnectingIsReported();
     void manualAcceptFromPythonClients();
     void countersFollowTheTraffic();
@@ -593,21 +594,42 @@ void tst_TcpSessions::closeReportsUnreadDataAndSendsAFin()
     QVERIFY(!pair.clientEvents->ofType(EventType::Closed).first().reset);
 }
 
+void tst_TcpSessions::closeWhileConnectingIsReported_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("Close") << QStringLiteral("close") << QStringLiteral("Close was clicked");
+    QTest::newRow("Abort") << QStringLiteral("abort") << QStringLiteral("Abort was clicked");
+    QTest::newRow("tab closed") << QStringLiteral("shutdown")
+                                << QStringLiteral("the tab or the app was closed");
+    QTest::newRow("app quit") << QStringLiteral("abortAll")
+                              << QStringLiteral("the tab or the app was closed");
+}
+
 void tst_TcpSessions::closeWhileConnectingIsReported()
 {
-    // A connect that never completes (a listener whose backlog is full drops the SYN),
-    // cancelled with Close: the record's "connecting" gets an outcome.
+    // A connect still in progress, cancelled: the record's "connecting" gets an outcome
+    // that says what cancelled it.
+    QFETCH(QString, how);
+    QFETCH(QString, reason);
     TcpClientSession client(1);
     EventCollector events(&client);
     client.connectToHost(QStringLiteral("127.0.0.1"), 9); // refused or pending, then closed
-    client.close();
+    if (how == QLatin1String("close"))
+        client.close();
+    else if (how == QLatin1String("abort"))
+        client.abort();
+    else if (how == QLatin1String("shutdown"))
+        client.shutdown();
+    else
+        client.abortAll();
     if (client.lastError().startsWith(QLatin1String("connection refused")))
-        QSKIP("the connect was refused before Close; covered by tst_socketerrors");
+        QSKIP("the connect was refused before it was cancelled; covered by tst_socketerrors");
     QCOMPARE(client.state(), ConnectionState::Unconnected);
     QCOMPARE(events.types(), (QList<EventType>{EventType::Connecting, EventType::Error}));
-    QVERIFY(events.ofType(EventType::Error)
-                .first()
-                .message.startsWith(QLatin1String("connect cancelled")));
+    const QString message = events.ofType(EventType::Error).first().message;
+    QCOMPARE(message,
+             QStringLiteral("connect cancelled: %1 before 127.0.0.1:9 answered").arg(reason));
 }
 
 // Issue 7: the counters --stats and the status bar show, exact for real traffic.

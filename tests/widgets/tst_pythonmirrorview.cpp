@@ -4,6 +4,8 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFontDatabase>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTest>
 
@@ -15,6 +17,9 @@ class tst_PythonMirrorView : public QObject
 private slots:
     void followsItsMirror();
     void copyPutsTheCodeOnTheClipboard();
+    void hiddenViewCatchesUpWhenShown();
+    void addedLinesKeepTheSelection();
+    void codeFontFollowsTheWindowFont();
 };
 
 namespace {
@@ -36,6 +41,7 @@ void tst_PythonMirrorView::followsItsMirror()
 {
     PythonMirror mirror(SessionKind::TcpClient, 1024);
     PythonMirrorView view;
+    view.show();
     QVERIFY(view.text().isEmpty());
     auto *copy = view.findChild<QPushButton *>(QStringLiteral("copyMirrorButton"));
     QVERIFY(copy && !copy->isEnabled());
@@ -47,12 +53,16 @@ void tst_PythonMirrorView::followsItsMirror()
     sent.payload = "Hello world!";
     mirror.append(sent);
     // It grows as the session does (changes are coalesced by the mirror).
-    QTRY_VERIFY(view.text().contains(QLatin1String("sock.connect(('127.0.0.1', 1337))")));
-    QTRY_VERIFY(view.text().contains(QLatin1String("sock.send(\"Hello world!\".encode())")));
+    QTRY_VERIFY(view.shownText().contains(QLatin1String("sock.connect(('127.0.0.1', 1337))")));
+    QTRY_VERIFY(view.shownText().contains(QLatin1String("sock.send(\"Hello world!\".encode())")));
+    auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
+    QCOMPARE(editor->toPlainText(), mirror.script());
     QVERIFY(copy->isEnabled());
 
     view.setMirror(nullptr);
     QVERIFY(view.text().isEmpty());
+    QVERIFY(view.shownText().isEmpty());
+    QVERIFY(editor->toPlainText().isEmpty());
 }
 
 void tst_PythonMirrorView::copyPutsTheCodeOnTheClipboard()
@@ -66,6 +76,65 @@ void tst_PythonMirrorView::copyPutsTheCodeOnTheClipboard()
     QTest::mouseClick(view.findChild<QPushButton *>(QStringLiteral("copyMirrorButton")),
                       Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text(), view.text());
+}
+
+void tst_PythonMirrorView::hiddenViewCatchesUpWhenShown()
+{
+    PythonMirror mirror(SessionKind::TcpClient, 1024);
+    PythonMirrorView view;
+    view.setMirror(&mirror, QStringLiteral("client"));
+    mirror.append(trafficEvent(EventType::Connecting));
+    mirror.append(trafficEvent(EventType::Connected));
+    QTRY_VERIFY(view.text().contains(QLatin1String("sock.connect(")));
+    // Hidden, the view builds no text for nobody...
+    QTest::qWait(200);
+    QVERIFY(view.shownText().isEmpty());
+    // ...and shows the whole code the moment it is shown.
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.shownText(), mirror.script());
+    auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
+    QCOMPARE(editor->toPlainText(), mirror.script());
+}
+
+void tst_PythonMirrorView::addedLinesKeepTheSelection()
+{
+    PythonMirror mirror(SessionKind::TcpClient, 1024);
+    PythonMirrorView view;
+    view.setMirror(&mirror, QStringLiteral("client"));
+    view.show();
+    mirror.append(trafficEvent(EventType::Connecting));
+    mirror.append(trafficEvent(EventType::Connected));
+    QTRY_VERIFY(view.shownText().contains(QLatin1String("sock.connect(")));
+
+    // The instructor selects the connect() line to point at it...
+    auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
+    const QString line = QStringLiteral("sock.connect(('127.0.0.1', 1337))");
+    const int start = editor->toPlainText().indexOf(line);
+    QVERIFY(start >= 0);
+    QTextCursor cursor = editor->textCursor();
+    cursor.setPosition(start);
+    cursor.setPosition(start + int(line.size()), QTextCursor::KeepAnchor);
+    editor->setTextCursor(cursor);
+
+    // ...while the session goes on.
+    TrafficEvent sent = trafficEvent(EventType::Sent);
+    sent.payload = "Hello world!";
+    mirror.append(sent);
+    QTRY_VERIFY(view.shownText().contains(QLatin1String("Hello world!")));
+    QCOMPARE(editor->toPlainText(), mirror.script());
+    QCOMPARE(editor->textCursor().selectedText(), line);
+}
+
+void tst_PythonMirrorView::codeFontFollowsTheWindowFont()
+{
+    PythonMirrorView view;
+    auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
+    QFont big = view.font();
+    big.setPointSizeF(30);
+    view.setFont(big);
+    QCOMPARE(editor->font().pointSizeF(), 30.0);
+    QCOMPARE(editor->font().family(), QFontDatabase::systemFont(QFontDatabase::FixedFont).family());
 }
 
 QTEST_MAIN(tst_PythonMirrorView)

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
+#include <QPaintEvent>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -30,6 +31,7 @@ private slots:
     void historyArrowsMoveInsideMultiLineText();
     void historySkipsRepeatsAndIsBounded();
     void disabledWithReason();
+    void changedPlaceholderIsRepainted();
     void labelsShowInputLiterally();
     void editorFontFollowsTheBoxFont();
 
@@ -387,6 +389,34 @@ void tst_SendBox::disabledWithReason()
     QVERIFY(f.editor->placeholderText() != reason);
     QTest::keyClick(f.editor, Qt::Key_Return, Qt::ControlModifier);
     QCOMPARE(spy.count(), 1);
+}
+
+void tst_SendBox::changedPlaceholderIsRepainted()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.box));
+    f.box.setSendingAllowed(false, QStringLiteral("Nobody is connected yet"));
+
+    // Counts the editor's paints of the placeholder's place (the blinking cursor repaints
+    // only its own thin rectangle): a new placeholder on an empty editor must be drawn.
+    struct PaintCounter : QObject
+    {
+        int paints = 0;
+        int width = 0;
+        bool eventFilter(QObject *, QEvent *e) override
+        {
+            if (e->type() == QEvent::Paint
+                && static_cast<QPaintEvent *>(e)->rect().width() >= width / 2)
+                ++paints;
+            return false;
+        }
+    } counter;
+    counter.width = f.editor->viewport()->width();
+    QTest::qWait(200); // every paint of showing the box is done
+    f.editor->viewport()->installEventFilter(&counter);
+    f.box.setSendingAllowed(true);
+    QVERIFY(f.editor->placeholderText() != QStringLiteral("Nobody is connected yet"));
+    QTRY_VERIFY(counter.paints > 0);
 }
 
 void tst_SendBox::labelsShowInputLiterally()
