@@ -85,6 +85,14 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                          "each line flushed as written."),
                      CommandLineText::tr("FILE"));
     const QCommandLineOption
+        statsOption(QStringLiteral("stats"),
+                    CommandLineText::tr(
+                        "Once a second, write a JSON line of counters (bytes, reads, sends, "
+                        "connections, datagrams per session and in total), how late the event "
+                        "loop ran, memory and open descriptors to FILE (- = stdout); a last "
+                        "line at exit."),
+                    CommandLineText::tr("FILE"));
+    const QCommandLineOption
         lessonOption(QStringLiteral("lesson"),
                      CommandLineText::tr(
                          "Open the lesson's setup, all with recv(1024): a TCP server "
@@ -104,6 +112,7 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
                      CommandLineText::tr("DIR"));
     parser.addOption(workspaceOption);
     parser.addOption(recordOption);
+    parser.addOption(statsOption);
     parser.addOption(mirrorOption);
     parser.addOption(lessonOption);
     parser.addOption(helpOption);
@@ -155,12 +164,22 @@ CommandLineResult parseCommandLine(const QStringList &arguments)
         result.commandLine.workspaceFile = parser.value(workspaceOption);
     if (parser.isSet(recordOption))
         result.commandLine.recordFile = parser.value(recordOption);
-    for (const QCommandLineOption *option :
-         {&screenshotOption, &quitAfterOption, &recordOption, &workspaceOption, &mirrorOption}) {
+    if (parser.isSet(statsOption))
+        result.commandLine.statsFile = parser.value(statsOption);
+    for (const QCommandLineOption *option : {&screenshotOption,
+                                             &quitAfterOption,
+                                             &recordOption,
+                                             &statsOption,
+                                             &workspaceOption,
+                                             &mirrorOption}) {
         if (parser.values(*option).size() > 1)
             return fail(CommandLineText::tr("repeated option '--%1': give it once")
                             .arg(option->names().constLast()));
     }
+    if (result.commandLine.statsFile == QLatin1String("-")
+        && result.commandLine.recordFile == QLatin1String("-"))
+        return fail(CommandLineText::tr("--stats - and --record - cannot both write to stdout: "
+                                        "give one of them a file"));
     if (parser.isSet(mirrorOption)) {
         result.commandLine.mirrorDirectory = parser.value(mirrorOption);
         const QString problem = mirrorDirectoryProblem(result.commandLine.mirrorDirectory);

@@ -12,6 +12,7 @@ struct CommandLine
     QList<EndpointSpec> endpoints;
     QString screenshotFile;
     QString recordFile; // "-" = stdout
+    QString statsFile;  // "-" = stdout
     bool lesson = false;
     QString workspaceFile;
     QString mirrorDirectory; // --mirror: DIR/session-N.py for every session, on exit

@@ -2,11 +2,13 @@
 #include "mainwindow.h"
 
 #include "sockethandle.h"
+#include "statsreporter.h"
 #include "terminationwatcher.h"
 #include "trafficrecorder.h"
 #include "workspace.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -69,13 +71,25 @@ int main(int argc, char *argv[])
         }
     }
 
-    // An unwritable record file is a bad command line too: nothing starts.
-    TrafficRecorder recorder;
+    // An unwritable stats or record file is a bad command line too: nothing starts, and
+    // neither file is left behind.
     const CommandLine &commandLine = parsed.commandLine;
+    StatsReporter stats;
+    if (!commandLine.statsFile.isEmpty()) {
+        QString error;
+        if (!stats.open(commandLine.statsFile, &error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 2;
+        }
+    }
+
+    TrafficRecorder recorder;
     if (!commandLine.recordFile.isEmpty()) {
         QString error;
         if (!recorder.open(commandLine.recordFile, &error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
+            if (stats.isOpen() && commandLine.statsFile != QLatin1String("-"))
+                QFile::remove(commandLine.statsFile);
             return 2;
         }
     }
@@ -92,6 +106,13 @@ int main(int argc, char *argv[])
     MainWindow window;
     if (recorder.isOpen())
         window.setRecorder(&recorder);
+    if (stats.isOpen()) {
+        // Counted from the start: the first line comes a second after the window exists.
+        stats.start(&window.sessionTotals());
+        QObject::connect(&stats, &StatsReporter::failed, &window, [&window](const QString &text) {
+            window.statusBar()->showMessage(text);
+        });
+    }
     // SIGINT and SIGTERM end the app like its Quit: every session closed, record complete.
     TerminationWatcher termination;
     termination.install();
@@ -135,6 +156,9 @@ int main(int argc, char *argv[])
     if (commandLine.quitAfterMs >= 0)
         QTimer::singleShot(commandLine.quitAfterMs, &app, &QCoreApplication::quit);
     const int status = QApplication::exec();
+    // The sessions are closed (aboutToQuit) but still there: the last line has their
+    // final counts.
+    stats.finish();
     recorder.finish();
     return status;
 }

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "connectiontimeline.h"
+#include "elidedlabel.h"
 #include "endpointspec.h"
 #include "lessonviews.h"
 #include "pythonmirror.h"
@@ -28,7 +29,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
-#include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -147,12 +147,9 @@ MainWindow::MainWindow(QWidget *parent)
                     m_timelineConnections.insert(current->session()->id(), key);
             });
 
-    m_statusLabel = new QLabel(this);
-    m_statusLabel->setTextFormat(Qt::PlainText);
+    // Elided rather than widening the window when the totals grow or the font is large.
+    m_statusLabel = new ElidedLabel(this);
     m_statusLabel->setContentsMargins(0, 0, 12, 0); // clear of the size grip
-    // Cut rather than widen the window past a small projector's screen (its full width
-    // when there is room).
-    m_statusLabel->setMinimumWidth(1);
     statusBar()->addPermanentWidget(m_statusLabel);
     statusBar()->setSizeGripEnabled(false); // it would cover the end of the totals
     m_statusTimer.setSingleShot(true);
@@ -398,6 +395,7 @@ int MainWindow::addPanel(SessionPanel *panel)
     connect(session, &Session::eventOccurred, mirror, &PythonMirror::append);
     connect(session, &Session::recvSizeChanged, mirror, &PythonMirror::setRecvSize);
     m_mirrors.insert(session->id(), mirror);
+    m_totals.add(session);
     auto *map = new SocketMapModel(this);
     connect(session, &Session::eventOccurred, map, &SocketMapModel::append);
     if (auto *server = qobject_cast<TcpServerSession *>(session))
@@ -739,6 +737,8 @@ void MainWindow::closeTab(int index)
     // being sent to gets a reset).
     closing->session()->shutdown();
     closing->session()->abortAll();
+    // What it did stays in the totals (status bar, --stats).
+    m_totals.retire(closing->session());
     // With --mirror, a closed tab's session still gets its file at exit, as it has its
     // lines in the record.
     if (m_mirrorDirectory.isEmpty()) {
@@ -804,31 +804,79 @@ void MainWindow::scheduleStatusUpdate()
 
 QString MainWindow::statusSummary() const
 {
-    int connections = 0;
-    qint64 bytesIn = 0;
-    qint64 bytesOut = 0;
-    for (int i = 0; i < m_tabs->count(); ++i) {
-        const SessionPanel *each = panel(i);
-        connections += each->openConnectionCount();
-        bytesIn += each->logModel()->bytesIn();
-        bytesOut += each->logModel()->bytesOut();
-    }
+    const SessionCounters totals = m_totals.totals();
     const QLocale locale;
+    auto size = [&locale](qint64 bytes) {
+        return locale.formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+    };
     // Spelled out rather than tr("%n ...(s)"): without a translation loaded, Qt would
     // show the "(s)".
     const int sessions = m_tabs->count();
-    return (sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions))
-           + QStringLiteral(" · ")
-           + (connections == 1 ? tr("1 connection") : tr("%1 connections").arg(connections))
-           + QStringLiteral(" · ")
-           + tr("in %1").arg(locale.formattedDataSize(bytesIn, 1, QLocale::DataSizeSIFormat))
-           + QStringLiteral(" · ")
-           + tr("out %1").arg(locale.formattedDataSize(bytesOut, 1, QLocale::DataSizeSIFormat));
+    const QString separator = QStringLiteral(" · ");
+    QString text = (sessions == 1 ? tr("1 session") : tr("%1 sessions").arg(sessions)) + separator
+                   + (totals.connectionsOpen == 1
+                          ? tr("1 connection")
+                          : tr("%1 connections").arg(totals.connectionsOpen))
+                   // Said only when some have closed: the bar must fit a projector.
+                   + (totals.connectionsTotal != totals.connectionsOpen
+                          ? tr(" (%1 in all)").arg(totals.connectionsTotal)
+                          : QString())
+                   + separator
+                   + (totals.reads == 1
+                          ? tr("in %1 / 1 read").arg(size(totals.bytesIn))
+                          : tr("in %1 / %2 reads").arg(size(totals.bytesIn)).arg(totals.reads))
+                   + separator
+                   + (totals.sends == 1
+                          ? tr("out %1 / 1 send").arg(size(totals.bytesOut))
+                          : tr("out %1 / %2 sends").arg(size(totals.bytesOut)).arg(totals.sends));
+    bool udp = totals.datagramsIn > 0 || totals.datagramsOut > 0;
+    for (const Session *session : m_totals.sessions())
+        udp = udp || session->kind() == SessionKind::Udp;
+    if (udp) {
+        text += separator
+                + tr("datagrams %1 in / %2 out").arg(totals.datagramsIn).arg(totals.datagramsOut);
+    }
+    return text;
+}
+
+QString MainWindow::statusDetails() const
+{
+    const QLocale locale;
+    auto describe = [&locale](const SessionCounters &counters, bool tcp, bool udp) {
+        QStringList lines;
+        lines << tr("received %1 bytes in %2 reads (recv() / recvfrom() calls that returned "
+                    "data)")
+                     .arg(locale.toString(counters.bytesIn), locale.toString(counters.reads));
+        lines << tr("sent %1 bytes in %2 sends (send() / sendto() calls)")
+                     .arg(locale.toString(counters.bytesOut), locale.toString(counters.sends));
+        if (tcp) {
+            lines << tr("connections: %1 open, %2 in all (accept() or connect())")
+                         .arg(locale.toString(counters.connectionsOpen),
+                              locale.toString(counters.connectionsTotal));
+        }
+        if (udp) {
+            lines << tr("datagrams: %1 received, %2 sent")
+                         .arg(locale.toString(counters.datagramsIn),
+                              locale.toString(counters.datagramsOut));
+        }
+        return lines;
+    };
+    QStringList lines{tr("Since the start, closed tabs included:")};
+    for (const QString &line : describe(m_totals.totals(), true, true))
+        lines << QStringLiteral("  ") + line;
+    for (const Session *session : m_totals.sessions()) {
+        const bool udp = session->kind() == SessionKind::Udp;
+        lines << tr("Session %1 (%2):").arg(session->id()).arg(sessionKindName(session->kind()));
+        for (const QString &line : describe(session->counters(), !udp, udp))
+            lines << QStringLiteral("  ") + line;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 void MainWindow::updateStatus()
 {
     m_statusLabel->setText(statusSummary());
+    m_statusLabel->setToolTip(statusDetails());
 }
 
 void MainWindow::rememberHost(const QString &host)

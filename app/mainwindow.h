@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sessiontotals.h"
+
 #include <QElapsedTimer>
 #include <QFont>
 #include <QHash>
@@ -9,11 +11,11 @@
 #include <QTimer>
 
 class ConnectionTimeline;
+class ElidedLabel;
 class LessonViews;
 class PythonMirror;
 class QAction;
 class QDockWidget;
-class QLabel;
 class QTabWidget;
 class SessionPanel;
 class SocketMapModel;
@@ -87,7 +89,11 @@ public:
     // file cannot be written).
     void saveScreenshotWhenSettled(const QString &fileName, int timeoutMs);
 
+    // The counters of every session this window opened, closed tabs' included.
+    const SessionTotals &sessionTotals() const { return m_totals; }
+    // The status bar's text (the same counters as --stats) and its tooltip (all of them).
     QString statusSummary() const;
+    QString statusDetails() const;
 
     // Presentation mode: every font scaled up (PresentationScale at least) and
     // high-contrast colours for sent and received data; remembered between starts.
@@ -126,12 +132,13 @@ private:
     QTabWidget *m_tabs = nullptr;
     LessonViews *m_lessonViews = nullptr;
     QDockWidget *m_lessonDock = nullptr;
-    QLabel *m_statusLabel = nullptr;
+    ElidedLabel *m_statusLabel = nullptr;
     QTimer m_statusTimer;
     int m_nextSessionId = 1;
     QHash<const SessionPanel *, QString> m_customTitles;
     QStringList m_recentHosts;
     TrafficRecorder *m_recorder = nullptr;
+    SessionTotals m_totals;
     QMap<int, PythonMirror *> m_mirrors;          // by session id; children of this window
     QHash<int, SocketMapModel *> m_maps;          // by session id; children of this window
     QHash<int, ConnectionTimeline *> m_timelines; // by session id; children of this window

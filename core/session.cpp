@@ -41,6 +41,8 @@ TrafficEvent Session::makeEvent(EventType type) const
 
 void Session::report(const TrafficEvent &event)
 {
+    // Every event of the session passes here, its connections' too: the one place to count.
+    m_counters.count(event);
     if (event.type != EventType::Error) {
         emit eventOccurred(event);
         return;
@@ -64,6 +66,49 @@ void Session::reportError(const QString &message,
     event.peer = peer;
     event.connection = connection;
     report(event);
+}
+
+SessionCounters &SessionCounters::operator+=(const SessionCounters &other)
+{
+    bytesIn += other.bytesIn;
+    bytesOut += other.bytesOut;
+    reads += other.reads;
+    sends += other.sends;
+    connectionsOpen += other.connectionsOpen;
+    connectionsTotal += other.connectionsTotal;
+    datagramsIn += other.datagramsIn;
+    datagramsOut += other.datagramsOut;
+    return *this;
+}
+
+void SessionCounters::count(const TrafficEvent &event)
+{
+    const bool udp = event.kind == SessionKind::Udp;
+    switch (event.type) {
+    case EventType::Received:
+        bytesIn += event.size();
+        ++reads;
+        datagramsIn += udp ? 1 : 0;
+        break;
+    case EventType::Sent:
+        bytesOut += event.size();
+        ++sends;
+        datagramsOut += udp ? 1 : 0;
+        break;
+    case EventType::Accepted:
+    case EventType::Connected:
+        // A TCP connection's first event: a server's accept() or a client's connect().
+        ++connectionsOpen;
+        ++connectionsTotal;
+        break;
+    case EventType::Closed:
+        // Each connection reports its end once; the guard only keeps a bug from showing
+        // a negative count.
+        connectionsOpen = qMax<qint64>(0, connectionsOpen - 1);
+        break;
+    default:
+        break;
+    }
 }
 
 char *receiveScratchBuffer(int size)

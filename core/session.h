@@ -4,6 +4,24 @@
 
 #include <QObject>
 
+// What a session has done so far, counted from its own traffic events (--stats, the status
+// bar). Plain integers: adding one up costs nothing next to the event itself.
+struct SessionCounters
+{
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    qint64 reads = 0;            // recv() / recvfrom() calls that returned data: Received events
+    qint64 sends = 0;            // Sent events
+    qint64 connectionsOpen = 0;  // TCP: accepted or connected and not closed yet
+    qint64 connectionsTotal = 0; // TCP: ever accepted or connected
+    qint64 datagramsIn = 0;      // UDP
+    qint64 datagramsOut = 0;     // UDP
+
+    SessionCounters &operator+=(const SessionCounters &other);
+    // Counts one event of a session of this kind.
+    void count(const TrafficEvent &event);
+};
+
 // Common ground of the three session kinds (TCP server, TCP client, UDP peer): an id
 // for the record, the kind, the lesson's recv size, the echo auto-reply, and one signal
 // that carries every traffic event to the log, the record and the lesson views.
@@ -16,6 +34,8 @@ public:
 
     int id() const { return m_id; }
     SessionKind kind() const { return m_kind; }
+    // Everything this session reported so far; kept up to date by report().
+    const SessionCounters &counters() const { return m_counters; }
 
     // Each read is one recv(N) / recvfrom(N), as the lesson's recv(1024).
     int recvSize() const { return m_recvSize; }
@@ -61,6 +81,7 @@ private:
     int m_recvSize = DefaultRecvSize;
     bool m_echo = false;
     bool m_readingThrottled = false;
+    SessionCounters m_counters;
 };
 
 // A buffer for recv() calls, shared by every socket on the thread: only the bytes a

@@ -266,6 +266,51 @@ qint64 SocketHandle::receiveFrom(char *buffer,
     return qMin<qint64>(result, maxSize);
 }
 
+int SocketHandle::receiveBatch(char *buffer, qint64 slotSize, int count, Datagram *datagrams)
+{
+    Q_ASSERT(count >= 1 && count <= MaxBatch);
+    count = qBound(1, count, MaxBatch);
+    mmsghdr messages[MaxBatch];
+    iovec vectors[MaxBatch];
+    sockaddr_storage senders[MaxBatch];
+    for (int i = 0; i < count; ++i) {
+        vectors[i].iov_base = buffer + i * slotSize;
+        vectors[i].iov_len = size_t(slotSize);
+        std::memset(&messages[i], 0, sizeof(mmsghdr));
+        messages[i].msg_hdr.msg_name = &senders[i];
+        messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int result;
+    // MSG_TRUNC: each msg_len is the datagram's real length even when it was cut, as
+    // recvfrom() with MSG_TRUNC returns it.
+    do {
+        result = ::recvmmsg(m_descriptor, messages, unsigned(count), MSG_TRUNC, nullptr);
+    } while (result < 0 && errno == EINTR);
+    if (result < 0)
+        return int(failed());
+    // A flood comes from few senders: the address is converted once per change of sender.
+    const sockaddr_storage *previous = nullptr;
+    socklen_t previousLength = 0;
+    for (int i = 0; i < result; ++i) {
+        Datagram &datagram = datagrams[i];
+        datagram.data = buffer + i * slotSize;
+        datagram.fullSize = messages[i].msg_len;
+        datagram.size = qMin<qint64>(messages[i].msg_len, slotSize);
+        const socklen_t length = messages[i].msg_hdr.msg_namelen;
+        if (previous && length == previousLength
+            && std::memcmp(previous, &senders[i], length) == 0) {
+            datagram.sender = datagrams[i - 1].sender;
+        } else {
+            datagram.sender = fromSockaddr(senders[i]);
+        }
+        previous = &senders[i];
+        previousLength = length;
+    }
+    return result;
+}
+
 qint64 SocketHandle::sendTo(const char *data, qint64 size, const SocketAddress &destination)
 {
     sockaddr_storage storage;
@@ -371,6 +416,15 @@ bool SocketHandle::setReceiveBufferSize(int bytes)
     if (::setsockopt(m_descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) != 0)
         return fail();
     return true;
+}
+
+int SocketHandle::receiveBufferSize() const
+{
+    int bytes = 0;
+    socklen_t length = sizeof(bytes);
+    if (m_descriptor < 0 || ::getsockopt(m_descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, &length) != 0)
+        return -1;
+    return bytes;
 }
 
 void SocketHandle::setReadNotificationEnabled(bool enabled)

@@ -54,6 +54,21 @@ public:
     qint64 receiveFrom(char *buffer, qint64 maxSize, SocketAddress *sender, qint64 *fullSize);
     qint64 sendTo(const char *data, qint64 size, const SocketAddress &destination);
 
+    // One datagram of a receiveBatch(): its bytes (in the caller's buffer), cut to the
+    // slot size as recvfrom() cuts it, its real length and its sender.
+    struct Datagram
+    {
+        const char *data = nullptr;
+        qint64 size = 0;
+        qint64 fullSize = 0; // > size when the datagram was cut (MSG_TRUNC)
+        SocketAddress sender;
+    };
+    static constexpr int MaxBatch = 64;
+    // recvmmsg(): up to count (at most MaxBatch) datagrams in one system call, each what
+    // one recvfrom(slotSize) would have returned; buffer holds count slots of slotSize
+    // bytes. The number received, or -1 (see wouldBlock() and errorCode()) when none was.
+    int receiveBatch(char *buffer, qint64 slotSize, int count, Datagram *datagrams);
+
     bool shutdownWrite();
     void close();
     // close() after SO_LINGER {on, 0}: the kernel discards unsent data and sends RST.
@@ -66,7 +81,12 @@ public:
     // not yet acknowledged by the peer (SIOCOUTQ). -1 when unknown.
     int kernelReceiveQueue() const;
     int kernelSendQueue() const;
+    // Asks for a receive buffer of this many bytes: SO_RCVBUFFORCE where allowed (root,
+    // CAP_NET_ADMIN), else SO_RCVBUF, which the kernel caps at net.core.rmem_max.
     bool setReceiveBufferSize(int bytes);
+    // What the kernel really gave (SO_RCVBUF: its bookkeeping doubles the size asked
+    // for); -1 when unknown.
+    int receiveBufferSize() const;
     // A listening socket's connections waiting in the kernel's backlog: their handshake
     // is done and their connect() has returned, but nobody called accept() yet. -1 when
     // unknown.

@@ -24,6 +24,10 @@ public:
     // Datagrams waiting for the socket to take them (the kernel's buffer was full);
     // beyond this, sendTo() refuses with an error rather than grow without bound.
     static constexpr int MaxQueuedDatagrams = 4096;
+    // The receive buffer asked for: a 64-byte flood fills the default one (208 KiB) in
+    // about a millisecond, so anything that keeps the event loop busy would drop
+    // datagrams. The kernel takes it from memory only as datagrams wait.
+    static constexpr int ReceiveBufferBytes = 32 * 1024 * 1024;
 
     explicit UdpPeerSession(int id, QObject *parent = nullptr);
     ~UdpPeerSession() override;
@@ -41,6 +45,8 @@ public:
     qint64 datagramsSent() const { return m_datagramsSent; }
     qint64 bytesReceived() const { return m_bytesReceived; }
     qint64 bytesSent() const { return m_bytesSent; }
+    // The receive buffer the system gave the socket (SO_RCVBUF, bytes); -1 without one.
+    int receiveBufferBytes() const;
 
     // bind() on host (an address or a name) and port (0 = any free port).
     void bind(const QString &host, quint16 port);

@@ -101,6 +101,22 @@ void tst_CommandLine::invalidCommandLineExitsWith2_data()
                                                     QStringLiteral("--mirror"),
                                                     QStringLiteral("/tmp")}
                                      << "repeated option '--mirror'";
+    QTest::newRow("stats without a file")
+        << QStringList{QStringLiteral("--stats")} << "missing value after '--stats'";
+    QTest::newRow("stats and record both on stdout")
+        << QStringList{QStringLiteral("--stats"),
+                       QStringLiteral("-"),
+                       QStringLiteral("--record"),
+                       QStringLiteral("-")}
+        << "--stats - and --record - cannot both write to stdout: give one of them a file";
+    QTest::newRow("stats repeated") << QStringList{QStringLiteral("--stats"),
+                                                   QStringLiteral("-"),
+                                                   QStringLiteral("--stats"),
+                                                   QStringLiteral("-")}
+                                    << "repeated option '--stats'";
+    QTest::newRow("stats file unwritable")
+        << QStringList{QStringLiteral("--stats"), QStringLiteral("/nonexistent-dir/s.jsonl")}
+        << "cannot write the stats file '/nonexistent-dir/s.jsonl': No such file or directory";
 }
 
 void tst_CommandLine::invalidCommandLineExitsWith2()

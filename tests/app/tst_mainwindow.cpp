@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "connectiontimeline.h"
+#include "elidedlabel.h"
 #include "lessonviews.h"
 #include "pythonmirror.h"
 #include "pythonmirrorview.h"
@@ -26,6 +27,7 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTcpSocket>
@@ -48,6 +50,7 @@ private slots:
     void commandLineOptions();
     void presentationModeScalesFontsAndIsRemembered();
     void eachTabHasAMirror();
+    void statusBarCountsAndKeepsClosedTabs();
     void eachTabHasASocketMapFedByItsSession();
     void lessonViewActionsShowAndHideTheirView();
     void selectedConnectionShowsItsTimeline();
@@ -453,6 +456,59 @@ void tst_MainWindow::presentationModeFitsA1024Screen()
                      QStringLiteral("%1 needs %2 px").arg(window.tabs()->tabText(i)).arg(needed)));
     }
     window.setPresentationMode(false);
+}
+
+// Issue 7: the status bar shows the counters --stats writes, and closing a tab does not
+// take its traffic out of the totals.
+void tst_MainWindow::statusBarCountsAndKeepsClosedTabs()
+{
+    MainWindow window;
+    auto *server = qobject_cast<TcpServerPanel *>(
+        window.openEndpoint(spec("tcp-listen://127.0.0.1:0?echo"), true));
+    QVERIFY(server && server->server()->isListening());
+    auto *udp = qobject_cast<UdpPeerPanel *>(window.openEndpoint(spec("udp://127.0.0.1:0"), true));
+    QVERIFY(udp && udp->peer()->isBound());
+    TcpClientSession client(9);
+    client.connectToHost(QStringLiteral("127.0.0.1"), server->server()->listenAddress().port);
+    QTRY_COMPARE(client.state(), ConnectionState::Connected);
+    QVERIFY(client.send("Hello world!"));
+    UdpPeerSession sender(10);
+    QVERIFY(sender.sendTo(udp->peer()->localAddress(), "ping"));
+    QTRY_COMPARE(window.sessionTotals().totals().datagramsIn, 1);
+    QTRY_COMPARE(window.sessionTotals().totals().bytesOut, 12); // the echo
+
+    const SessionCounters counted = window.sessionTotals().totals();
+    QCOMPARE(counted.bytesIn, 16);
+    QCOMPARE(counted.connectionsOpen, 1);
+    QCOMPARE(counted.connectionsTotal, 1);
+    const QString reads = counted.reads == 1 ? QStringLiteral("1 read")
+                                             : QStringLiteral("%1 reads").arg(counted.reads);
+    const QString sends = counted.sends == 1 ? QStringLiteral("1 send")
+                                             : QStringLiteral("%1 sends").arg(counted.sends);
+    const QString traffic = QStringLiteral("in 16 bytes / ") + reads
+                            + QStringLiteral(" · out 12 bytes / ") + sends
+                            + QStringLiteral(" · datagrams 1 in / 0 out");
+    QCOMPARE(window.statusSummary(), QStringLiteral("2 sessions · 1 connection · ") + traffic);
+    // The label follows (at most every 250 ms), with every figure in its tooltip.
+    auto *label = window.statusBar()->findChild<ElidedLabel *>();
+    QVERIFY(label);
+    QTRY_COMPARE(label->text(), window.statusSummary());
+    // However long the totals get, they never make the window wider (a 1024-pixel
+    // projector, a big font): what does not fit ends in "…", the tooltip has it all.
+    QVERIFY(label->minimumSizeHint().width() < 200);
+    label->resize(150, label->height());
+    QVERIFY2(label->shownText().endsWith(QChar(0x2026)), qPrintable(label->shownText()));
+    QCOMPARE(label->text(), window.statusSummary());
+    QVERIFY2(label->toolTip().contains(QLatin1String("Session 1 (tcp-listen):")),
+             qPrintable(label->toolTip()));
+    QVERIFY(label->toolTip().contains(QLatin1String("Session 2 (udp):")));
+    QVERIFY(label->toolTip().contains(QLatin1String("datagrams: 1 received, 0 sent")));
+
+    // Closing the tabs: no session is left, what they did stays.
+    window.closeAllTabs();
+    QCOMPARE(window.statusSummary(),
+             QStringLiteral("0 sessions · 0 connections (1 in all) · ") + traffic);
+    QTRY_COMPARE(label->text(), window.statusSummary());
 }
 
 QTEST_MAIN(tst_MainWindow)

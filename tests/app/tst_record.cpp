@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -498,6 +499,7 @@ private slots:
     void terminationDuringStartUpStillExitsCleanly();
     void fieldsAndTheirOrderFollowTheContract();
     void lessonListensOnlyOnTheServerTab();
+    void statsCountWhatPeersSent();
 
 private:
     QString recordPath(const QString &name = QStringLiteral("record.jsonl")) const
@@ -1154,6 +1156,18 @@ void tst_Record::invalidCommandLineStartsNothing_data()
                        QStringLiteral("--record"),
                        QStringLiteral("/nonexistent-dir/x.jsonl")}
         << "cannot write the record file '/nonexistent-dir/x.jsonl'";
+    // Issue 7: --stats FILE is checked as --record FILE is, before anything starts.
+    QTest::newRow("stats file unwritable")
+        << start
+               + QStringList{QStringLiteral("--stats"), QStringLiteral("/nonexistent-dir/s.jsonl")}
+        << "cannot write the stats file '/nonexistent-dir/s.jsonl'";
+    QTest::newRow("stats and record both on stdout")
+        << QStringList{QStringLiteral("tcp://SERVER"),
+                       QStringLiteral("--record"),
+                       QStringLiteral("-"),
+                       QStringLiteral("--stats"),
+                       QStringLiteral("-")}
+        << "--stats - and --record - cannot both write to stdout";
 }
 
 void tst_Record::invalidCommandLineStartsNothing()
@@ -1398,6 +1412,135 @@ void tst_Record::lessonListensOnlyOnTheServerTab()
             ++listening;
     }
     QVERIFY(listening <= 1);
+}
+
+// Issue 7: --stats counts what real peers sent, line by line as the benchmarks read it:
+// a first line after a second, one each second, a last one at exit.
+void tst_Record::statsCountWhatPeersSent()
+{
+    const QString statsPath = m_directory->filePath(QStringLiteral("stats.jsonl"));
+    Workbench app(recordPath(), configDirectory());
+    QVERIFY(app.start({QStringLiteral("tcp-listen://127.0.0.1:0?echo"),
+                       QStringLiteral("udp://127.0.0.1:0"),
+                       QStringLiteral("--stats"),
+                       statsPath,
+                       QStringLiteral("--quit-after"),
+                       QStringLiteral("2500")}));
+    const quint16 tcpPort = app.listeningPort(1);
+    const quint16 udpPort = app.listeningPort(2);
+    QVERIFY(tcpPort != 0 && udpPort != 0);
+
+    // 3 sends of 100, 200 and 700 bytes, the echo read back whole; 5 datagrams of 64 bytes.
+    Python peer;
+    peer.start(QString::fromLatin1(R"(
+import socket, sys
+sock = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20)
+for size in (100, 200, 700):
+    sock.sendall(b'x' * size)
+data = b''
+while len(data) < 1000:
+    chunk = sock.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+assert len(data) == 1000, len(data)
+sock.close()
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(5):
+    udp.sendto(bytes([i]) * 64, ('127.0.0.1', int(sys.argv[2])))
+print('done', flush=True)
+)"),
+               {QString::number(tcpPort), QString::number(udpPort)});
+    QCOMPARE(peer.readLine(), QStringLiteral("done"));
+    QVERIFY(peer.finishedWithZero());
+    QVERIFY2(app.finishedWithZero(), qPrintable(app.exitText()));
+
+    QFile file(statsPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray all = file.readAll();
+    QVERIFY(all.endsWith('\n'));
+    const QByteArrayList lines = all.chopped(1).split('\n');
+    // At 1 s and 2 s, and the last at exit (2.5 s): more on a slow machine, never fewer.
+    QVERIFY2(lines.size() >= 3, all.constData());
+    const QStringList counterKeys{QStringLiteral("bytes_in"),
+                                  QStringLiteral("bytes_out"),
+                                  QStringLiteral("reads"),
+                                  QStringLiteral("sends"),
+                                  QStringLiteral("connections_open"),
+                                  QStringLiteral("connections_total"),
+                                  QStringLiteral("datagrams_in"),
+                                  QStringLiteral("datagrams_out")};
+    const QStringList expectedKeys = QStringList{QStringLiteral("time"),
+                                                 QStringLiteral("uptime_ms"),
+                                                 QStringLiteral("lateness_ms"),
+                                                 QStringLiteral("max"),
+                                                 QStringLiteral("p99"),
+                                                 QStringLiteral("rss_bytes"),
+                                                 QStringLiteral("fds"),
+                                                 QStringLiteral("totals")}
+                                     + counterKeys + QStringList{QStringLiteral("sessions")}
+                                     + QStringList{QStringLiteral("session"), QStringLiteral("kind")}
+                                     + counterKeys
+                                     + QStringList{QStringLiteral("session"), QStringLiteral("kind")}
+                                     + counterKeys;
+    const QRegularExpression time(QStringLiteral(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$)"));
+    qint64 lastUptime = 0;
+    QJsonObject last;
+    for (const QByteArray &line : lines) {
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError && document.isObject(), line.constData());
+        QCOMPARE(keysInOrder(line), expectedKeys);
+        last = document.object();
+        QVERIFY2(time.match(last.value(QLatin1String("time")).toString()).hasMatch(),
+                 line.constData());
+        const qint64 uptime = last.value(QLatin1String("uptime_ms")).toInteger();
+        QVERIFY2(uptime >= 1000 && uptime > lastUptime, line.constData()); // the first at 1 s
+        lastUptime = uptime;
+        QVERIFY(last.value(QLatin1String("rss_bytes")).toInteger() > 0);
+        QVERIFY(last.value(QLatin1String("fds")).toInteger() > 0);
+        const QJsonObject lateness = last.value(QLatin1String("lateness_ms")).toObject();
+        QVERIFY(lateness.value(QLatin1String("max")).toDouble()
+                >= lateness.value(QLatin1String("p99")).toDouble());
+    }
+
+    // The last line has everything: the peers' bytes, and as many reads and sends as the
+    // record has received and sent events.
+    auto count = [&app](const char *type, int session) {
+        qint64 n = 0;
+        for (const Event &event : app.eventsOf(session))
+            n += text(event, "event") == QLatin1String(type) ? 1 : 0;
+        return n;
+    };
+    auto value = [](const QJsonObject &object, const char *key) {
+        return object.value(QLatin1String(key)).toInteger(-1);
+    };
+    const QJsonArray sessions = last.value(QLatin1String("sessions")).toArray();
+    QCOMPARE(sessions.size(), 2);
+    const QJsonObject tcp = sessions.at(0).toObject();
+    QCOMPARE(value(tcp, "session"), 1);
+    QCOMPARE(tcp.value(QLatin1String("kind")).toString(), QStringLiteral("tcp-listen"));
+    QCOMPARE(value(tcp, "bytes_in"), 1000);
+    QCOMPARE(value(tcp, "bytes_out"), 1000);
+    QCOMPARE(value(tcp, "reads"), count("received", 1));
+    QCOMPARE(value(tcp, "sends"), count("sent", 1));
+    QCOMPARE(value(tcp, "connections_open"), 0);
+    QCOMPARE(value(tcp, "connections_total"), 1);
+    QCOMPARE(value(tcp, "datagrams_in"), 0);
+    const QJsonObject udp = sessions.at(1).toObject();
+    QCOMPARE(value(udp, "session"), 2);
+    QCOMPARE(udp.value(QLatin1String("kind")).toString(), QStringLiteral("udp"));
+    QCOMPARE(value(udp, "bytes_in"), 320);
+    QCOMPARE(value(udp, "reads"), 5);
+    QCOMPARE(value(udp, "datagrams_in"), 5);
+    QCOMPARE(value(udp, "datagrams_out"), 0);
+    QCOMPARE(value(udp, "connections_total"), 0);
+    const QJsonObject totals = last.value(QLatin1String("totals")).toObject();
+    QCOMPARE(value(totals, "bytes_in"), 1320);
+    QCOMPARE(value(totals, "bytes_out"), 1000);
+    QCOMPARE(value(totals, "reads"), count("received", 1) + 5);
+    QCOMPARE(value(totals, "datagrams_in"), 5);
+    QCOMPARE(value(totals, "connections_total"), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Record)

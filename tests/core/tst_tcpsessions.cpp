@@ -41,6 +41,7 @@ private slots:
     void closeWhileConnectingIsReported_data();
     void closeWhileConnectingIsReported();
     void manualAcceptFromPythonClients();
+    void countersFollowTheTraffic();
 
 private:
     struct Pair
@@ -635,6 +636,61 @@ void tst_TcpSessions::closeWhileConnectingIsReported()
     const QString message = events.ofType(EventType::Error).first().message;
     QCOMPARE(message,
              QStringLiteral("connect cancelled: %1 before 127.0.0.1:9 answered").arg(reason));
+}
+
+// Issue 7: the counters --stats and the status bar show, exact for real traffic.
+void tst_TcpSessions::countersFollowTheTraffic()
+{
+    TcpServerSession server(1);
+    EventCollector serverEvents(&server);
+    server.setEcho(true);
+    server.listen(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(server.isListening());
+    const quint16 port = server.listenAddress().port;
+    TcpClientSession client(2);
+    EventCollector clientEvents(&client);
+    client.connectToHost(QStringLiteral("127.0.0.1"), port);
+    TcpClientSession other(3);
+    other.connectToHost(QStringLiteral("127.0.0.1"), port);
+    QTRY_COMPARE(server.counters().connectionsOpen, 2);
+    QTRY_COMPARE(client.state(), ConnectionState::Connected);
+    QCOMPARE(client.counters().connectionsOpen, 1);
+    QCOMPARE(client.counters().connectionsTotal, 1);
+
+    QVERIFY(client.send("Hello"));
+    QVERIFY(client.send(" world!"));
+    QTRY_COMPARE(clientEvents.bytes(EventType::Received), QByteArray("Hello world!")); // echoed
+    SessionCounters counted = client.counters();
+    QCOMPARE(counted.bytesOut, 12);
+    QCOMPARE(counted.sends, 2);
+    QCOMPARE(counted.bytesIn, 12);
+    QCOMPARE(counted.reads, clientEvents.count(EventType::Received));
+    QCOMPARE(counted.datagramsIn, 0);
+    QCOMPARE(counted.datagramsOut, 0);
+
+    counted = server.counters();
+    QCOMPARE(counted.bytesIn, 12);
+    QCOMPARE(counted.reads, serverEvents.count(EventType::Received));
+    QCOMPARE(counted.bytesOut, 12);
+    QCOMPARE(counted.sends, serverEvents.count(EventType::Sent));
+    QCOMPARE(counted.connectionsTotal, 2);
+
+    // One closes: open goes down, the total stays.
+    other.close();
+    QTRY_COMPARE(server.counters().connectionsOpen, 1);
+    QCOMPARE(server.counters().connectionsTotal, 2);
+    QTRY_COMPARE(other.counters().connectionsOpen, 0);
+    QCOMPARE(other.counters().connectionsTotal, 1);
+
+    // A client that connects again has had two connections.
+    client.abort();
+    QCOMPARE(client.counters().connectionsOpen, 0);
+    client.connectToHost(QStringLiteral("127.0.0.1"), port);
+    QTRY_COMPARE(client.state(), ConnectionState::Connected);
+    QCOMPARE(client.counters().connectionsOpen, 1);
+    QCOMPARE(client.counters().connectionsTotal, 2);
+    QTRY_COMPARE(server.counters().connectionsTotal, 3);
+    QTRY_COMPARE(server.counters().connectionsOpen, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_TcpSessions)

@@ -1,9 +1,12 @@
 #include "eventcollector.h"
+#include "sockethandle.h"
 #include "udppeersession.h"
 
 #include <QNetworkInterface>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <unistd.h>
 
 // UDP peers against each other over real loopback sockets.
 class tst_UdpPeerSession : public QObject
@@ -22,6 +25,10 @@ private slots:
     void hostNameIsLookedUpBeforeSending();
     void unbindClosesTheSocket();
     void ipv4SocketRefusesIpv6Destination();
+    void countersFollowTheTraffic();
+    void batchedReadsKeepEveryDatagramAndEveryCut();
+    void receiveBatchIsRecvfromManyTimes();
+    void receiveBufferIsEnlarged();
 };
 
 static bool hasIpv6Loopback()
@@ -213,6 +220,152 @@ void tst_UdpPeerSession::ipv4SocketRefusesIpv6Destination()
     QCOMPARE(errors.count(), 1);
     QVERIFY(errors.first().first().toString().startsWith(
         QLatin1String("cannot send to [::1]:9 from this IPv4 socket")));
+}
+
+// Issue 7: the counters --stats and the status bar show, exact for real datagrams; a cut
+// datagram counts what recvfrom() returned.
+void tst_UdpPeerSession::countersFollowTheTraffic()
+{
+    UdpPeerSession server(1);
+    UdpPeerSession client(2);
+    EventCollector serverEvents(&server);
+    EventCollector clientEvents(&client);
+    server.setEcho(true);
+    server.setRecvSize(8);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    client.bind(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(client.sendTo(server.localAddress(), "one"));
+    QVERIFY(client.sendTo(server.localAddress(), QByteArray()));
+    QVERIFY(client.sendTo(server.localAddress(), "twelve bytes")); // cut to 8
+    QTRY_COMPARE(clientEvents.count(EventType::Received), 3);      // the echoes
+    const SessionCounters sent = client.counters();
+    QCOMPARE(sent.datagramsOut, 3);
+    QCOMPARE(sent.sends, 3);
+    QCOMPARE(sent.bytesOut, 15);
+    QCOMPARE(sent.datagramsIn, 3);
+    QCOMPARE(sent.reads, 3);
+    QCOMPARE(sent.bytesIn, 11);
+    QCOMPARE(sent.connectionsOpen, 0);
+    QCOMPARE(sent.connectionsTotal, 0);
+    const SessionCounters received = server.counters();
+    QCOMPARE(received.datagramsIn, 3);
+    QCOMPARE(received.reads, 3);
+    QCOMPARE(received.bytesIn, 11);
+    QCOMPARE(received.datagramsOut, 3);
+    QCOMPARE(received.bytesOut, 11);
+    QCOMPARE(received.connectionsTotal, 0);
+}
+
+namespace {
+
+// Datagram i of a flood: its size varies, and every 50th is longer than the recv size.
+QByteArray floodDatagram(int i, int recvSize)
+{
+    const int size = i % 50 == 49 ? recvSize * 3 : i % 17;
+    QByteArray data(size, Qt::Uninitialized);
+    for (int b = 0; b < size; ++b)
+        data[b] = char((i + b) % 251);
+    return data;
+}
+
+} // namespace
+
+// Issue 7: reads come in recvmmsg() batches. A flood queued before the receiver runs is
+// taken many at a time, and still every datagram is its own event, in order, with its
+// own cut reported.
+void tst_UdpPeerSession::batchedReadsKeepEveryDatagramAndEveryCut()
+{
+    constexpr int Count = 1000; // more than one wakeup's worth (512) and many batches
+    constexpr int RecvSize = 32;
+    UdpPeerSession server(1);
+    server.setRecvSize(RecvSize);
+    EventCollector serverEvents(&server);
+    server.bind(QStringLiteral("127.0.0.1"), 0);
+    UdpPeerSession client(2);
+    client.bind(QStringLiteral("127.0.0.1"), 0);
+    for (int i = 0; i < Count; ++i)
+        QVERIFY(client.sendTo(server.localAddress(), floodDatagram(i, RecvSize)));
+    QTRY_COMPARE(serverEvents.count(EventType::Received), Count);
+    const QList<TrafficEvent> received = serverEvents.ofType(EventType::Received);
+    qint64 bytes = 0;
+    for (int i = 0; i < Count; ++i) {
+        const QByteArray sent = floodDatagram(i, RecvSize);
+        const TrafficEvent &event = received.at(i);
+        QCOMPARE(event.payload, sent.left(RecvSize));
+        QCOMPARE(event.truncatedFrom, sent.size() > RecvSize ? sent.size() : -1);
+        QCOMPARE(event.peer, client.localAddress());
+        bytes += event.payload.size();
+    }
+    QCOMPARE(server.datagramsReceived(), Count);
+    QCOMPARE(server.counters().datagramsIn, Count);
+    QCOMPARE(server.counters().bytesIn, bytes);
+}
+
+// The batch call itself: what recvfrom(slotSize) would return for each datagram, sender
+// included, and MSG_TRUNC's real length for the one cut inside a batch.
+void tst_UdpPeerSession::receiveBatchIsRecvfromManyTimes()
+{
+    SocketHandle receiver;
+    QVERIFY(receiver.open(QAbstractSocket::IPv4Protocol, SocketHandle::Type::Datagram));
+    QVERIFY(receiver.bind(SocketAddress{QHostAddress::LocalHost, 0}));
+    SocketHandle sender;
+    QVERIFY(sender.open(QAbstractSocket::IPv4Protocol, SocketHandle::Type::Datagram));
+    QVERIFY(sender.bind(SocketAddress{QHostAddress::LocalHost, 0}));
+    constexpr int Count = 100;
+    constexpr int Slot = 16;
+    for (int i = 0; i < Count; ++i) {
+        const QByteArray data = floodDatagram(i, Slot);
+        QCOMPARE(sender.sendTo(data.constData(), data.size(), receiver.localAddress()), data.size());
+    }
+    QByteArray buffer(SocketHandle::MaxBatch * Slot, Qt::Uninitialized);
+    SocketHandle::Datagram datagrams[SocketHandle::MaxBatch];
+    int taken = 0;
+    int largestBatch = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const int n = receiver.receiveBatch(buffer.data(),
+                                                Slot,
+                                                SocketHandle::MaxBatch,
+                                                datagrams);
+            if (n < 0) {
+                if (!receiver.wouldBlock())
+                    return true; // a real error: the comparison below fails
+                return false;
+            }
+            largestBatch = qMax(largestBatch, n);
+            for (int k = 0; k < n; ++k, ++taken) {
+                const QByteArray sent = floodDatagram(taken, Slot);
+                const SocketHandle::Datagram &datagram = datagrams[k];
+                if (QByteArray(datagram.data, datagram.size) != sent.left(Slot)
+                    || datagram.fullSize != sent.size()
+                    || !(datagram.sender == sender.localAddress()))
+                    return true; // stop: taken < Count shows where
+            }
+            return taken == Count;
+        },
+        10000));
+    QCOMPARE(taken, Count);
+    QVERIFY2(largestBatch > 1, "no call took more than one datagram");
+    // Empty queue: -1 and would-block, as recvfrom() on a non-blocking socket.
+    QCOMPARE(receiver.receiveBatch(buffer.data(), Slot, SocketHandle::MaxBatch, datagrams), -1);
+    QVERIFY(receiver.wouldBlock());
+}
+
+// The receive buffer is enlarged for floods; as root (SO_RCVBUFFORCE) to what was asked
+// for, else as far as net.core.rmem_max allows.
+void tst_UdpPeerSession::receiveBufferIsEnlarged()
+{
+    UdpPeerSession peer(1);
+    peer.bind(QStringLiteral("127.0.0.1"), 0);
+    QVERIFY(peer.isBound());
+    SocketHandle plain;
+    QVERIFY(plain.open(QAbstractSocket::IPv4Protocol, SocketHandle::Type::Datagram));
+    QVERIFY2(peer.receiveBufferBytes() > plain.receiveBufferSize(),
+             qPrintable(QStringLiteral("%1 <= %2")
+                            .arg(peer.receiveBufferBytes())
+                            .arg(plain.receiveBufferSize())));
+    if (::geteuid() == 0)
+        QVERIFY(peer.receiveBufferBytes() >= UdpPeerSession::ReceiveBufferBytes);
 }
 
 QTEST_GUILESS_MAIN(tst_UdpPeerSession)
