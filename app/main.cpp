@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "mainwindow.h"
 
+#include "socketerror.h"
 #include "sockethandle.h"
 #include "statsreporter.h"
 #include "terminationwatcher.h"
@@ -97,8 +98,11 @@ int main(int argc, char *argv[])
     // A peer (or a record reader) that goes away must give EPIPE, never a SIGPIPE that
     // ends the app.
     std::signal(SIGPIPE, SIG_IGN);
-    // A class connecting at once needs a descriptor per connection.
-    SocketHandle::raiseOpenFileLimit();
+    // A class connecting at once needs a descriptor per connection. When even the hard
+    // limit is low, say so now rather than with the first refused student.
+    const QString lowLimit = describeLowOpenFileLimit(SocketHandle::raiseOpenFileLimit());
+    if (!lowLimit.isEmpty())
+        std::fprintf(stderr, "socket-workbench: %s\n", qPrintable(lowLimit));
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Socket Workbench"));
@@ -150,6 +154,8 @@ int main(int argc, char *argv[])
         window.openFirstStartLayout();
     window.tabs()->setCurrentIndex(0);
     window.show();
+    if (!lowLimit.isEmpty())
+        window.statusBar()->showMessage(lowLimit);
 
     if (!commandLine.screenshotFile.isEmpty())
         window.saveScreenshotWhenSettled(commandLine.screenshotFile, ScreenshotTimeoutMs);

@@ -1,5 +1,9 @@
 #include "socketerror.h"
 
+#include <QLocale>
+
+#include <algorithm>
+
 #include <QCoreApplication>
 
 #include <cerrno>
@@ -182,4 +186,18 @@ QString describeConnectTimeout(const SocketAddress &address, std::chrono::millis
                "connection timed out: %1 did not answer within %2. The host may be down, or a "
                "firewall may be dropping the packets.")
         .arg(address.toString(), duration);
+}
+
+QString describeLowOpenFileLimit(qint64 limit)
+{
+    if (limit < 0 || limit >= ComfortableOpenFiles)
+        return QString();
+    // Each connection is a descriptor; a few dozen go to the app itself.
+    const qint64 connections = std::max<qint64>(0, limit - 50);
+    return SocketError::tr(
+               "the open-files limit is %1, and the system allows no more: about %2 "
+               "connections can be open at once. For a larger class, raise the hard limit "
+               "(ulimit -Hn as root, LimitNOFILE= in a systemd unit, or "
+               "/etc/security/limits.conf).")
+        .arg(QLocale().toString(limit), QLocale().toString(connections));
 }

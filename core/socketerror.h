@@ -31,3 +31,11 @@ QString describeLookupFailure(const QString &host, const QString &detail);
 // not an int of seconds: those turned a 300 ms timeout into "within 0 seconds", and a
 // caller still passing seconds now fails to compile instead of saying "0.02 seconds".
 QString describeConnectTimeout(const SocketAddress &address, std::chrono::milliseconds timeout);
+
+// Open descriptors enough for ten thousand connections at once, with room for the app's
+// own files.
+constexpr qint64 ComfortableOpenFiles = 10240;
+// What to tell the user at start when the open-files limit, already raised to the hard
+// limit, still allows fewer than ComfortableOpenFiles; empty when it is enough (or no
+// limit, -1).
+QString describeLowOpenFileLimit(qint64 limit);

@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
+
 // End-to-end tests of the socket-workbench binary's command line (DESIGN.md contract).
 class tst_CommandLine : public QObject
 {
@@ -21,6 +23,7 @@ private slots:
     void clientEndpointConnectsToAPythonServer();
     void screenshotWritesThePng();
     void mirrorWritesEverySessionOnExit();
+    void lowOpenFileLimitIsSaid();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -332,6 +335,40 @@ void tst_CommandLine::mirrorWritesEverySessionOnExit()
         QVERIFY(compile.waitForFinished(20000));
         QVERIFY2(compile.exitCode() == 0, compile.readAllStandardError().constData());
     }
+}
+
+void tst_CommandLine::lowOpenFileLimitIsSaid()
+{
+    // A hard limit of 512 descriptors: the app cannot raise it, and says what it means.
+    QProcess app;
+    app.setProcessEnvironment(environment(true));
+    app.start(QStringLiteral("bash"),
+              {QStringLiteral("-c"),
+               QStringLiteral("ulimit -Sn 256 && ulimit -Hn 512 && exec \"$0\" --quit-after 300"),
+               QStringLiteral(SOCKET_WORKBENCH_BINARY)});
+    QVERIFY(app.waitForFinished(20000));
+    QCOMPARE(app.exitCode(), 0);
+    const QString errors = QString::fromUtf8(app.readAllStandardError());
+    QVERIFY2(errors.contains(QLatin1String("the open-files limit is 512, and the system allows "
+                                           "no more")),
+             qPrintable(errors));
+
+    // With room enough (the soft limit low, the hard one high) it raises the limit and
+    // says nothing.
+    rlimit limit{};
+    QCOMPARE(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+    constexpr rlim_t Comfortable = 10240; // ComfortableOpenFiles in core/socketerror.h
+    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < Comfortable)
+        QSKIP("this machine's own hard limit is below what the app asks for");
+    QProcess roomy;
+    roomy.setProcessEnvironment(environment(true));
+    roomy.start(QStringLiteral("bash"),
+                {QStringLiteral("-c"),
+                 QStringLiteral("ulimit -Sn 256 && exec \"$0\" --quit-after 300"),
+                 QStringLiteral(SOCKET_WORKBENCH_BINARY)});
+    QVERIFY(roomy.waitForFinished(20000));
+    QCOMPARE(roomy.exitCode(), 0);
+    QVERIFY(!roomy.readAllStandardError().contains("open-files"));
 }
 
 QTEST_GUILESS_MAIN(tst_CommandLine)

@@ -19,6 +19,7 @@ private slots:
     void describeLookupFailure();
     void describeConnectTimeout_data();
     void describeConnectTimeout();
+    void describeLowOpenFileLimit();
 };
 
 namespace {
@@ -200,6 +201,21 @@ void tst_SocketError::describeConnectTimeout()
     QCOMPARE(::describeConnectTimeout(address, std::chrono::milliseconds(milliseconds)),
              "connection timed out: 127.0.0.1:1337 did not answer within " + duration
                  + ". The host may be down, or a firewall may be dropping the packets.");
+}
+
+void tst_SocketError::describeLowOpenFileLimit()
+{
+    // Enough (or no limit): nothing to say.
+    QVERIFY(::describeLowOpenFileLimit(-1).isEmpty());
+    QVERIFY(::describeLowOpenFileLimit(ComfortableOpenFiles).isEmpty());
+    QVERIFY(::describeLowOpenFileLimit(1048576).isEmpty());
+    // Too low: what it means for a class, and how to raise it.
+    const QString low = ::describeLowOpenFileLimit(1024);
+    QVERIFY2(low.startsWith(QStringLiteral("the open-files limit is %1, and the system allows "
+                                           "no more: about %2 connections")
+                                .arg(QLocale().toString(1024), QLocale().toString(974))),
+             qPrintable(low));
+    QVERIFY(low.contains(QLatin1String("ulimit -Hn")));
 }
 
 QTEST_GUILESS_MAIN(tst_SocketError)
