@@ -1,5 +1,6 @@
 #include "statsreporter.h"
 
+#include "outputfile.h"
 #include "processusage.h"
 #include "sessiontotals.h"
 
@@ -80,22 +81,15 @@ bool StatsReporter::open(const QString &path, QString *errorMessage)
 {
     Q_ASSERT(!isOpen());
     m_path = path;
-    if (path == QLatin1String("-")) {
-        m_descriptor = STDOUT_FILENO;
-        m_ownsDescriptor = false;
-        return true;
-    }
-    m_descriptor = ::open(QFile::encodeName(path).constData(),
-                          O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                          0644);
-    if (m_descriptor < 0) {
-        if (errorMessage) {
-            *errorMessage = tr("cannot write the stats file '%1': %2")
-                                .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-        }
+    QString why;
+    const OutputDescriptor output = openOutput(path, &why);
+    if (output.descriptor < 0) {
+        if (errorMessage)
+            *errorMessage = tr("cannot write the stats file '%1': %2").arg(path, why);
         return false;
     }
-    m_ownsDescriptor = true;
+    m_descriptor = output.descriptor;
+    m_ownsDescriptor = output.owned;
     return true;
 }
 

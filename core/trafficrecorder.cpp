@@ -1,5 +1,6 @@
 #include "trafficrecorder.h"
 
+#include "outputfile.h"
 #include "recordformat.h"
 #include "trafficevent.h"
 
@@ -30,22 +31,15 @@ bool TrafficRecorder::open(const QString &path, QString *errorMessage)
 {
     Q_ASSERT(!isOpen());
     m_path = path;
-    if (path == QLatin1String("-")) {
-        m_descriptor = STDOUT_FILENO;
-        m_ownsDescriptor = false;
-    } else {
-        m_descriptor = ::open(QFile::encodeName(path).constData(),
-                              O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                              0644);
-        if (m_descriptor < 0) {
-            if (errorMessage) {
-                *errorMessage = tr("cannot write the record file '%1': %2")
-                                    .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-            }
-            return false;
-        }
-        m_ownsDescriptor = true;
+    QString why;
+    const OutputDescriptor output = openOutput(path, &why);
+    if (output.descriptor < 0) {
+        if (errorMessage)
+            *errorMessage = tr("cannot write the record file '%1': %2").arg(path, why);
+        return false;
     }
+    m_descriptor = output.descriptor;
+    m_ownsDescriptor = output.owned;
     // Non-blocking for pipes and sockets, so that a slow reader makes lines wait here
     // instead of freezing the window. Not for terminals and files: the flag belongs to the
     // open file, which a terminal shares with the shell; and files never make us wait long.

@@ -1,5 +1,6 @@
 #include "socketmapview.h"
 
+#include "arrowhead.h"
 #include "socketmapmodel.h"
 
 #include <QLocale>
@@ -12,6 +13,9 @@
 #include <cmath>
 
 namespace {
+
+// Half the arrowheads' base, in lengths of the head.
+constexpr qreal ArrowWidth = 0.6;
 
 constexpr int FrameIntervalMs = 16;
 // Byte counts are secondary: a little smaller than the names.
@@ -57,19 +61,6 @@ QString byteCountsText(const SocketMapNode &node)
 bool isEnded(SocketMapNode::State state)
 {
     return state == SocketMapNode::State::Closed || state == SocketMapNode::State::Reset;
-}
-
-// A filled arrowhead at tip, pointing along direction (a unit vector).
-void drawArrowhead(QPainter &painter, QPointF tip, QPointF direction, qreal size, const QColor &color)
-{
-    const QPointF normal(-direction.y(), direction.x());
-    const QPointF base = tip - direction * size;
-    QPainterPath path;
-    path.moveTo(tip);
-    path.lineTo(base + normal * size * 0.6);
-    path.lineTo(base - normal * size * 0.6);
-    path.closeSubpath();
-    painter.fillPath(path, color);
 }
 
 } // namespace
@@ -400,7 +391,7 @@ void SocketMapView::paintEvent(QPaintEvent *event)
             if (length > head * 2) {
                 const QPointF direction = delta / length;
                 const QPointF tip = from + direction * (head + t * (length - head));
-                drawArrowhead(painter, tip, direction, head, pulseColor);
+                drawArrowhead(painter, tip, direction, head, pulseColor, ArrowWidth);
             }
         }
 

@@ -1,5 +1,6 @@
 #include "timelineview.h"
 
+#include "arrowhead.h"
 #include "trafficlogdelegate.h"
 
 #include <QAbstractScrollArea>
@@ -20,6 +21,9 @@
 #include <cmath>
 
 namespace {
+
+// Half the arrowheads' base, in lengths of the head.
+constexpr qreal ArrowWidth = 0.55;
 
 QString bytesText(qint64 bytes)
 {
@@ -51,19 +55,6 @@ bool isData(const TimelineEntry &entry)
 {
     return entry.kind == TimelineEntry::Kind::Sent || entry.kind == TimelineEntry::Kind::Received
            || entry.kind == TimelineEntry::Kind::Run;
-}
-
-// A filled arrowhead at tip, pointing along direction (a unit vector).
-void drawArrowhead(QPainter &painter, QPointF tip, QPointF direction, qreal size, const QColor &color)
-{
-    const QPointF normal(-direction.y(), direction.x());
-    const QPointF base = tip - direction * size;
-    QPainterPath path;
-    path.moveTo(tip);
-    path.lineTo(base + normal * size * 0.55);
-    path.lineTo(base - normal * size * 0.55);
-    path.closeSubpath();
-    painter.fillPath(path, color);
 }
 
 } // namespace
@@ -514,10 +505,15 @@ void TimelineDiagram::paintRow(QPainter &painter,
                              QPointF(lineEnd - sign * head * 0.3, y + spread + offset));
         }
         painter.drawLine(QPointF(from, y + spread), QPointF(lineEnd, y + spread));
-        drawArrowhead(painter, QPointF(to, y + spread), QPointF(sign, 0), head * 1.3, color);
+        drawArrowhead(painter,
+                      QPointF(to, y + spread),
+                      QPointF(sign, 0),
+                      head * 1.3,
+                      color,
+                      ArrowWidth);
     } else {
         painter.drawLine(QPointF(from, y), QPointF(lineEnd, y));
-        drawArrowhead(painter, QPointF(to, y), QPointF(sign, 0), head, color);
+        drawArrowhead(painter, QPointF(to, y), QPointF(sign, 0), head, color, ArrowWidth);
     }
     if (entry.kind == Kind::Reset) {
         // A cross where the RST came from: the connection is torn down there.
