@@ -1,8 +1,10 @@
 #include "bindaddressbox.h"
 #include "connectionlistmodel.h"
 #include "endpointspec.h"
+#include "lessonviews.h"
 #include "portbox.h"
 #include "sendbox.h"
+#include "socketmapview.h"
 #include "tcpclientpanel.h"
 #include "tcpclientsession.h"
 #include "tcpserverpanel.h"
@@ -25,6 +27,8 @@
 #include <QSpinBox>
 #include <QStyle>
 #include <QStyleOptionButton>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -239,7 +243,7 @@ quint16 listeningPort(const TcpServerPanel &server)
 
 // The user-facing controls of a panel, leaving out the parts a control is built from
 // (a combo box's line edit, a spin box's, a line edit's clear button, a table's corner
-// button): those are covered by their control's tooltip.
+// button, a tab bar's scroll buttons): those are covered by their control's tooltip.
 bool isOwnControl(const QWidget *widget, const QWidget *panel)
 {
     const bool control = qobject_cast<const QAbstractButton *>(widget)
@@ -254,7 +258,8 @@ bool isOwnControl(const QWidget *widget, const QWidget *panel)
         if (qobject_cast<const QComboBox *>(parent)
             || qobject_cast<const QAbstractSpinBox *>(parent)
             || qobject_cast<const QLineEdit *>(parent)
-            || qobject_cast<const QAbstractItemView *>(parent)) {
+            || qobject_cast<const QAbstractItemView *>(parent)
+            || qobject_cast<const QTabBar *>(parent)) {
             return false;
         }
     }
@@ -344,6 +349,7 @@ private slots:
     void selectedConnectionsFilterShowsOnlyTheirRows();
     void everyControlHasATooltip_data();
     void everyControlHasATooltip();
+    void everyLessonViewHasATooltip();
     void focusGoesWhereTheNextStepIs();
     void serverSendTargetFollowsTheConnections();
     void serverConnectionButtonsFollowWhatEachCanDo();
@@ -777,6 +783,30 @@ void tst_Panels::everyControlHasATooltip()
     QVERIFY2(checked.size() >= 10, qPrintable(checked.join(u'\n')));
     QVERIFY2(missing.isEmpty(),
              qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral(", "))));
+}
+
+void tst_Panels::everyLessonViewHasATooltip()
+{
+    // The side panel: its tabs, the pictures and their controls say what they show.
+    LessonViews views;
+    QStringList checked;
+    QStringList missing;
+    for (const QWidget *widget : views.findChildren<QWidget *>()) {
+        if (!isOwnControl(widget, &views))
+            continue;
+        checked.append(describe(widget));
+        if (widget->toolTip().trimmed().isEmpty())
+            missing.append(describe(widget));
+    }
+    QVERIFY2(checked.size() >= 3, qPrintable(checked.join(u'\n'))); // copy, save, connection
+    QVERIFY2(missing.isEmpty(),
+             qPrintable(QStringLiteral("no tooltip: ") + missing.join(QStringLiteral(", "))));
+    QVERIFY(!views.mapView()->toolTip().isEmpty());
+    auto *tabs = views.findChild<QTabWidget *>(QStringLiteral("lessonViewTabs"));
+    QVERIFY(tabs);
+    QCOMPARE(tabs->count(), 3);
+    for (int i = 0; i < tabs->count(); ++i)
+        QVERIFY2(!tabs->tabToolTip(i).isEmpty(), qPrintable(tabs->tabText(i)));
 }
 
 void tst_Panels::focusGoesWhereTheNextStepIs()
