@@ -109,9 +109,22 @@ MainWindow::MainWindow(QWidget *parent)
     resize(1280, 800);
     // On a projector's 1024x768 the window fits the screen; the offscreen platform's
     // pretend 800x600 screen must not shrink what --screenshot renders.
-    if (QGuiApplication::platformName() != QLatin1String("offscreen") && screen())
+    const bool realScreen = QGuiApplication::platformName() != QLatin1String("offscreen")
+                            && screen();
+    if (realScreen)
         resize(size().boundedTo(screen()->availableSize()));
     restoreGeometry(QSettings().value(geometryKey()).toByteArray());
+    // Saved on a larger screen (the desk's), the window must still fit the projector's.
+    if (realScreen) {
+        const QRect available = screen()->availableGeometry();
+        QRect fitted = geometry();
+        fitted.setSize(fitted.size().boundedTo(available.size()));
+        fitted.moveLeft(
+            qBound(available.left(), fitted.left(), available.right() - fitted.width() + 1));
+        fitted.moveTop(
+            qBound(available.top(), fitted.top(), available.bottom() - fitted.height() + 1));
+        setGeometry(fitted);
+    }
 
     m_tabs = new QTabWidget(this);
     m_tabs->setTabsClosable(true);
@@ -309,7 +322,7 @@ void MainWindow::createActions()
     auto *zoomResetAction = new QAction(tr("&Reset zoom"), this);
     zoomResetAction->setShortcut(QKeySequence(tr("Ctrl+0")));
     connect(zoomResetAction, &QAction::triggered, this, [this] {
-        setFontScale(m_presentation ? PresentationScale : 1.0);
+        setFontScale(m_presentation ? presentationScale() : 1.0);
     });
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_presentationAction);
@@ -321,24 +334,23 @@ void MainWindow::createActions()
     viewMenu->addAction(lessonAction);
     auto *mirrorAction = new QAction(tr("P&ython mirror"), this);
     mirrorAction->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
-    mirrorAction->setToolTip(tr("Show or hide the Python code each tab stands for"));
+    mirrorAction->setToolTip(tr("Show the Python code the current tab stands for"));
     connect(mirrorAction, &QAction::triggered, this, [this] {
-        toggleLessonView(int(LessonViews::View::Python));
+        showLessonView(int(LessonViews::View::Python));
     });
     viewMenu->addAction(mirrorAction);
     auto *mapAction = new QAction(tr("Socket &map"), this);
     mapAction->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
-    mapAction->setToolTip(tr("Show or hide the map of the current tab's sockets and peers"));
+    mapAction->setToolTip(tr("Show the map of the current tab's sockets and peers"));
     connect(mapAction, &QAction::triggered, this, [this] {
-        toggleLessonView(int(LessonViews::View::Map));
+        showLessonView(int(LessonViews::View::Map));
     });
     viewMenu->addAction(mapAction);
     auto *timelineAction = new QAction(tr("Connection &timeline"), this);
     timelineAction->setShortcut(QKeySequence(tr("Ctrl+Shift+T")));
-    timelineAction->setToolTip(tr("Show or hide the sequence diagram of the selected "
-                                  "connection"));
+    timelineAction->setToolTip(tr("Show the sequence diagram of the selected connection"));
     connect(timelineAction, &QAction::triggered, this, [this] {
-        toggleLessonView(int(LessonViews::View::Timeline));
+        showLessonView(int(LessonViews::View::Timeline));
     });
     viewMenu->addAction(timelineAction);
     viewMenu->addSeparator();
@@ -545,8 +557,22 @@ void MainWindow::setPresentationMode(bool on)
     // Leaving presentation mode goes back to the zoom the desk had before it.
     if (on)
         m_normalFontScale = m_fontScale;
-    m_fontScale = on ? qMax(m_fontScale, PresentationScale) : m_normalFontScale;
+    m_fontScale = on ? qMax(m_fontScale, presentationScale()) : m_normalFontScale;
     applyView();
+}
+
+double MainWindow::presentationScaleFor(const QSize &available)
+{
+    return available.width() < 1200 || available.height() < 900 ? SmallScreenPresentationScale
+                                                                : PresentationScale;
+}
+
+double MainWindow::presentationScale() const
+{
+    // The offscreen platform's pretend 800x600 screen is no projector.
+    if (QGuiApplication::platformName() == QLatin1String("offscreen") || !screen())
+        return PresentationScale;
+    return presentationScaleFor(screen()->availableSize());
 }
 
 void MainWindow::setFontScale(double scale)
@@ -593,14 +619,11 @@ void MainWindow::showCurrentLessonViews()
         m_lessonViews->timelineView()->setConnection(shownBefore);
 }
 
-void MainWindow::toggleLessonView(int view)
+void MainWindow::showLessonView(int view)
 {
-    const auto wanted = LessonViews::View(view);
-    if (m_lessonDock->isVisible() && m_lessonViews->currentView() == wanted) {
-        m_lessonDock->hide();
-        return;
-    }
-    m_lessonViews->setCurrentView(wanted);
+    // Only shows: pressed again mid-lesson it must not make the panel vanish and the tab
+    // reflow under the class's eyes (Ctrl+Shift+L is the toggle).
+    m_lessonViews->setCurrentView(LessonViews::View(view));
     m_lessonDock->show();
     m_lessonDock->raise();
 }

@@ -103,6 +103,12 @@ public:
     double fontScale() const { return m_fontScale; }
     void setFontScale(double scale);
     static constexpr double PresentationScale = 1.6;
+    // On a small screen (a 1024x768 projector) 1.6 would leave no room for the lesson
+    // views beside the tab; the pixels are large there anyway.
+    static constexpr double SmallScreenPresentationScale = 1.3;
+    static double presentationScaleFor(const QSize &available);
+    // The one for the window's screen.
+    double presentationScale() const;
     // Lines of the socket map and the timeline in presentation mode, to be seen from the back of the room.
     static constexpr double PresentationLineScale = 2.0;
 
@@ -125,9 +131,8 @@ private:
     void finishQuitting();
     void applyView();
     void showCurrentLessonViews();
-    // The lesson view's menu entry: shows the dock at that view, or hides the dock when
-    // that view is what it shows already.
-    void toggleLessonView(int view);
+    // A lesson view's menu entry: shows the dock at that view.
+    void showLessonView(int view);
 
     QTabWidget *m_tabs = nullptr;
     LessonViews *m_lessonViews = nullptr;

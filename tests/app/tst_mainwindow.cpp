@@ -56,6 +56,7 @@ private slots:
     void selectedConnectionShowsItsTimeline();
     void secondQuitRequestAbortsAtOnce();
     void presentationModeFitsA1024Screen();
+    void presentationScaleFollowsTheScreen();
 };
 
 namespace {
@@ -351,8 +352,11 @@ void tst_MainWindow::lessonViewActionsShowAndHideTheirView()
     python->trigger();
     QVERIFY(dock->isVisible());
     QCOMPARE(window.lessonViews()->currentView(), LessonViews::View::Python);
-    // The same entry again hides the panel, as a toggle.
+    // The same entry again keeps it shown (no panel vanishing mid-lesson)...
     python->trigger();
+    QVERIFY(dock->isVisible());
+    // ...the panel's own entry hides and shows it.
+    dockToggle->trigger();
     QVERIFY(!dock->isVisible());
     dockToggle->trigger();
     QVERIFY(dock->isVisible());
@@ -509,6 +513,17 @@ void tst_MainWindow::statusBarCountsAndKeepsClosedTabs()
     QCOMPARE(window.statusSummary(),
              QStringLiteral("0 sessions · 0 connections (1 in all) · ") + traffic);
     QTRY_COMPARE(label->text(), window.statusSummary());
+}
+
+void tst_MainWindow::presentationScaleFollowsTheScreen()
+{
+    QCOMPARE(MainWindow::presentationScaleFor(QSize(1920, 1050)), MainWindow::PresentationScale);
+    QCOMPARE(MainWindow::presentationScaleFor(QSize(1280, 960)), MainWindow::PresentationScale);
+    // A 1024x768 projector, and a wide but short one.
+    QCOMPARE(MainWindow::presentationScaleFor(QSize(1024, 740)),
+             MainWindow::SmallScreenPresentationScale);
+    QCOMPARE(MainWindow::presentationScaleFor(QSize(1366, 740)),
+             MainWindow::SmallScreenPresentationScale);
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -350,6 +350,7 @@ private slots:
     void everyControlHasATooltip_data();
     void everyControlHasATooltip();
     void everyLessonViewHasATooltip();
+    void fieldOnceMarkedInvalidFollowsTheFont();
     void focusGoesWhereTheNextStepIs();
     void serverSendTargetFollowsTheConnections();
     void serverConnectionButtonsFollowWhatEachCanDo();
@@ -807,6 +808,23 @@ void tst_Panels::everyLessonViewHasATooltip()
     QCOMPARE(tabs->count(), 3);
     for (int i = 0; i < tabs->count(); ++i)
         QVERIFY2(!tabs->tabToolTip(i).isEmpty(), qPrintable(tabs->tabText(i)));
+}
+
+void tst_Panels::fieldOnceMarkedInvalidFollowsTheFont()
+{
+    // A port typed wrong, then right: the red border comes and goes, and the field must
+    // still grow with presentation mode's font like every other.
+    const std::unique_ptr<SessionPanel> panel = createPanel(PanelKind::TcpClient);
+    auto *port = panel->findChild<PortBox *>(QStringLiteral("portBox"));
+    QVERIFY(port);
+    port->setText(QStringLiteral("70000"));
+    QVERIFY(!port->styleSheet().isEmpty());
+    port->setText(QStringLiteral("1337"));
+    QVERIFY(port->styleSheet().isEmpty());
+    QFont big = panel->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    panel->setFont(big);
+    QCOMPARE(port->font().pointSizeF(), big.pointSizeF());
 }
 
 void tst_Panels::focusGoesWhereTheNextStepIs()
