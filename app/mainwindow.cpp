@@ -743,7 +743,11 @@ void MainWindow::updateTabTitle(SessionPanel *panel)
     if (index < 0)
         return;
     const QString custom = m_customTitles.value(panel);
-    m_tabs->setTabText(index, custom.isEmpty() ? panel->title() : custom);
+    const QString text = custom.isEmpty() ? panel->title() : custom;
+    // Unchanged, it is left alone: a new text lays the whole tab bar out again.
+    if (m_tabs->tabText(index) == text && m_tabs->tabToolTip(index) == panel->title())
+        return;
+    m_tabs->setTabText(index, text);
     m_tabs->setTabToolTip(index, panel->title());
     if (index == m_tabs->currentIndex())
         showCurrentLessonViews();

@@ -120,15 +120,29 @@ void ConnectionListModel::addConnection(TcpConnection *connection)
         m_insertTimer.start();
 }
 
-void ConnectionListModel::removeConnection(TcpConnection *connection)
+void ConnectionListModel::removeConnections(const QList<TcpConnection *> &connections)
 {
     flush();
-    const int row = rowOf(connection->id());
-    if (row < 0)
-        return;
-    beginRemoveRows(QModelIndex(), row, row);
-    m_rows.erase(m_rows.begin() + row);
-    endRemoveRows();
+    std::vector<int> rows;
+    rows.reserve(size_t(connections.size()));
+    for (const TcpConnection *connection : connections) {
+        const int row = rowOf(connection->id());
+        if (row >= 0)
+            rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    // From the last run to the first, so that the rows still to remove keep their numbers.
+    auto end = rows.end();
+    while (end != rows.begin()) {
+        auto first = end - 1;
+        while (first != rows.begin() && *(first - 1) == *first - 1)
+            --first;
+        beginRemoveRows(QModelIndex(), *first, *(end - 1));
+        m_rows.erase(m_rows.begin() + *first, m_rows.begin() + *(end - 1) + 1);
+        endRemoveRows();
+        end = first;
+    }
 }
 
 void ConnectionListModel::markChanged()

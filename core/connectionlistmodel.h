@@ -45,7 +45,8 @@ public:
 
     // The session's side: rows appear in batches; changes are coalesced.
     void addConnection(TcpConnection *connection);
-    void removeConnection(TcpConnection *connection);
+    // One beginRemoveRows() per run of adjacent rows, not one per row.
+    void removeConnections(const QList<TcpConnection *> &connections);
     void markChanged();
     // Applies what is batched now (tests, and before a removal).
     void flush();

@@ -17,6 +17,8 @@ namespace {
 // Accepting is bounded per wakeup for the same reason reading is: a class connecting at
 // once must not keep the window from repainting.
 constexpr int MaxAcceptsPerWakeup = 128;
+// Closed rows over the limit are removed at most this often (in one batch).
+constexpr int TrimIntervalMs = 100;
 constexpr int AcceptRetryMs = 500;
 constexpr int BacklogPollMs = 200;
 
@@ -31,6 +33,9 @@ TcpServerSession::TcpServerSession(int id, QObject *parent)
             m_listener->setReadNotificationEnabled(true);
     });
     m_backlogTimer.setInterval(BacklogPollMs);
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(TrimIntervalMs);
+    connect(&m_trimTimer, &QTimer::timeout, this, &TcpServerSession::trimClosedConnections);
     connect(&m_backlogTimer, &QTimer::timeout, this, &TcpServerSession::watchBacklog);
 }
 
@@ -317,19 +322,25 @@ void TcpServerSession::handleConnectionState(TcpConnection *connection, Connecti
     if (state == ConnectionState::Closed && !m_closedOrder.contains(connection)) {
         --m_openCount;
         m_closedOrder.append(connection);
-        trimClosedConnections();
+        if (m_closedOrder.size() > m_closedLimit && !m_trimTimer.isActive())
+            m_trimTimer.start();
     }
     emit connectionChanged(connection);
 }
 
 void TcpServerSession::trimClosedConnections()
 {
-    while (m_closedOrder.size() > m_closedLimit) {
-        TcpConnection *oldest = m_closedOrder.takeFirst();
-        m_connections.remove(oldest->id());
-        m_model.removeConnection(oldest);
-        oldest->disconnect(this);
-        oldest->deleteLater();
+    m_trimTimer.stop();
+    const qsizetype excess = m_closedOrder.size() - m_closedLimit;
+    if (excess <= 0)
+        return;
+    const QList<TcpConnection *> oldest = m_closedOrder.first(excess);
+    m_closedOrder.remove(0, excess);
+    m_model.removeConnections(oldest);
+    for (TcpConnection *connection : oldest) {
+        m_connections.remove(connection->id());
+        connection->disconnect(this);
+        connection->deleteLater();
     }
 }
 

@@ -112,6 +112,9 @@ private:
     // notifier is switched off and the backlog is looked at on this timer instead; it runs
     // only while someone waits.
     QTimer m_backlogTimer;
+    // Closed rows past the limit go in batches: ten thousand clients closing at once would
+    // otherwise remove rows from the list one by one.
+    QTimer m_trimTimer;
     bool m_acceptAutomatically = true;
     int m_waiting = 0;
 

@@ -89,6 +89,9 @@ protected:
     // event: whether a display of them needs refreshing.
     static bool kernelQueuesMove(const TcpConnection *connection);
     static constexpr int QueuesRefreshMs = 250;
+    // How soon the title and buttons follow accepted and closed connections; storms of
+    // them are coalesced into one update per interval.
+    static constexpr int ConnectionsRefreshMs = 50;
     // Sizes computed from the font (row heights, column widths): again on every change.
     virtual void updateFontMetrics() {}
     void changeEvent(QEvent *event) override;

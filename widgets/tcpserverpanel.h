@@ -82,6 +82,9 @@ private:
     QLabel *m_waitingLabel = nullptr;
     QLabel *m_queuesLabel = nullptr;
     QTimer m_queuesTimer;
+    // Accepts and closes come in storms (a class connecting at once, ten thousand
+    // scripts): the title, buttons and send target follow them once per interval.
+    QTimer m_connectionsChangedTimer;
     QComboBox *m_logFilterBox = nullptr;
     QString m_greetingError; // why the greeting is not sent, or empty
 };
