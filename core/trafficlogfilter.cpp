@@ -14,7 +14,12 @@ void TrafficLogFilter::setConnections(const QSet<int> &connections)
     if (connections == m_connections)
         return;
     m_connections = connections;
-    invalidateFilter();
+    // invalidate(), not invalidateFilter(): the latter removes each run of rows between
+    // two kept ones on its own, with a pass over all rows each time, quadratic with
+    // interleaved connections (tests/bench/bench_logview: 1.8 s for 100,000 rows of ten
+    // connections, minutes for 1,000,000). invalidate() maps every row again in one pass
+    // and tells views with one layout change.
+    invalidate();
 }
 
 bool TrafficLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

@@ -403,13 +403,16 @@ class Bench:
                     # ncat -u -l takes datagrams from the first sender only once it saw one.
                     pass
                 before = udp_snmp()
+                watch = RssWatch(peer.pid, limit_mib=4096)
                 try:
                     result = loadgen("udp", "--rate", rate, "--seconds", self.args.udp_seconds,
                                      HOST, port, timeout=120)
                     time.sleep(1.5)  # the queue drains; the next --stats line comes
                     drops = udp_socket_drops(port)
                 finally:
+                    watch.stop()
                     peer.stop()
+                self.put(f"B4 {label}", "peak RSS MiB", name, watch.peak)
                 after = udp_snmp()
                 kernel_drops = drops if drops is not None else \
                     after["RcvbufErrors"] - before["RcvbufErrors"]
