@@ -165,7 +165,15 @@ class Bench:
         return peer
 
     def reference(self, name, role, port):
-        """role: sink (read until EOF), echo, many (accept and hold), udp (count)."""
+        """role: sink (read until EOF), echo, many (accept and hold), udp (count).
+        None when the peer has no such role or did not start (said on stderr)."""
+        try:
+            return self.start_reference(name, role, port)
+        except RuntimeError as error:
+            log(f"{name}: {error}; left out of this scenario")
+            return None
+
+    def start_reference(self, name, role, port):
         py = [sys.executable, LOADGEN]
         argv = None
         kind = "udp" if role == "udp" else "tcp"
