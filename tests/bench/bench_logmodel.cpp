@@ -8,6 +8,7 @@
 // every 1000 events show the batches of a flood of about 20,000 reads a second.
 // Linux only (reads /proc/self).
 
+#include "procstatus.h"
 #include "trafficlogmodel.h"
 
 #include <QCoreApplication>
@@ -24,28 +25,6 @@ namespace {
 constexpr int EventCount = 1'000'000;
 constexpr int PayloadSize = 64;
 constexpr int EventsPerLoopTurn = 1000;
-
-// A line of /proc/self/status in KiB ("VmHWM", "VmRSS"), or -1.
-qint64 statusKiB(const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray prefix = field + ':';
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-// Lets each run report its own peak (Linux >= 4.0: "5" resets VmHWM to the current RSS).
-void resetPeakRss()
-{
-    QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
-    if (clearRefs.open(QIODevice::WriteOnly))
-        clearRefs.write("5");
-}
 
 double mib(qint64 kib)
 {

@@ -26,6 +26,7 @@
 // the rows). The last line ("B6-JSON {...}") is for tests/bench/run_benchmarks.py.
 // Linux only (reads /proc/self).
 
+#include "procstatus.h"
 #include "trafficlogmodel.h"
 #include "trafficlogview.h"
 
@@ -71,28 +72,6 @@ constexpr int ActionLimitMs = 40'000;
 constexpr double AppendTargetNs = 1000;
 constexpr double UpdateTargetMs = 16;
 constexpr double ActionTargetMs = 100;
-
-// A line of /proc/self/status in KiB ("VmHWM", "VmRSS"), or -1.
-qint64 statusKiB(const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray prefix = field + ':';
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
-
-// Lets each run report its own peak (Linux >= 4.0: "5" resets VmHWM to the current RSS).
-void resetPeakRss()
-{
-    QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
-    if (clearRefs.open(QIODevice::WriteOnly))
-        clearRefs.write("5");
-}
 
 double mib(qint64 bytes)
 {

@@ -9,6 +9,7 @@
 // Linux only (reads /proc/self).
 
 #include "connectiontimeline.h"
+#include "procstatus.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -23,20 +24,6 @@ namespace {
 
 constexpr int EventCount = 1'000'000;
 constexpr int EventsPerWakeup = 256;
-
-// A line of /proc/self/status in KiB ("VmRSS"), or -1.
-qint64 statusKiB(const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray prefix = field + ':';
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(prefix))
-            return line.mid(prefix.size()).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 TrafficEvent serverEvent(EventType type, int connection, const QByteArray &payload)
 {
