@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 qint64 residentSetBytes()
@@ -22,6 +23,18 @@ qint64 residentSetBytes()
 }
 
 int openDescriptorCount()
+{
+    // Since Linux 6.2 the size of /proc/self/fd is the number of open descriptors: one
+    // stat() instead of a listing, which with ten thousand connections took tens of
+    // milliseconds of the event loop every second.
+    struct stat status
+    {};
+    if (::stat("/proc/self/fd", &status) == 0 && status.st_size > 0)
+        return int(status.st_size);
+    return openDescriptorCountByListing();
+}
+
+int openDescriptorCountByListing()
 {
     DIR *directory = ::opendir("/proc/self/fd");
     if (!directory)

@@ -7,5 +7,8 @@
 
 // Resident set size in bytes (memory really in RAM), from /proc/self/statm.
 qint64 residentSetBytes();
-// Open file descriptors (sockets, files, pipes), counted in /proc/self/fd.
+// Open file descriptors (sockets, files, pipes): the size of /proc/self/fd where the
+// kernel gives it (Linux 6.2 and later), else counted by listing that directory.
 int openDescriptorCount();
+// The same, always by listing /proc/self/fd (slow with thousands of sockets).
+int openDescriptorCountByListing();
