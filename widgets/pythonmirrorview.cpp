@@ -15,6 +15,8 @@
 #include <QTextCursor>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 PythonMirrorView::PythonMirrorView(QWidget *parent)
     : QWidget(parent)
 {
@@ -24,6 +26,8 @@ PythonMirrorView::PythonMirrorView(QWidget *parent)
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(QStringLiteral("mirrorEditor"));
     m_editor->setReadOnly(true);
+    // Read-only: an undo history would only keep a copy of every text replaced.
+    m_editor->setUndoRedoEnabled(false);
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setFont(monospaceFontLike(font()));
     m_editor->setToolTip(tr("The Python code that does what this tab has done so far, in the "
@@ -89,15 +93,22 @@ void PythonMirrorView::refresh()
     QScrollBar *bar = m_editor->verticalScrollBar();
     const bool following = bar->value() == bar->maximum();
     const int position = bar->value();
-    if (!m_shownScript.isEmpty() && script.startsWith(m_shownScript)) {
-        // Only lines added (the usual case): insert just those, so what the instructor
-        // selected to point at stays selected.
-        QTextCursor end(m_editor->document());
-        end.movePosition(QTextCursor::End);
-        end.insertText(script.mid(m_shownScript.size()));
+    // Only what changed is replaced: usually lines added at the end, or the last lines
+    // rewritten (reads folded into a loop, the count of events a stopped mirror left out).
+    // Replacing the whole text of a long script instead costs a visible stall each time.
+    const auto mismatch = std::mismatch(script.cbegin(),
+                                        script.cend(),
+                                        m_shownScript.cbegin(),
+                                        m_shownScript.cend());
+    const int common = int(mismatch.first - script.cbegin());
+    if (common == 0) {
+        m_editor->setPlainText(script); // another tab's code, or a new header
     } else {
-        // Earlier lines changed (reads folded into a loop, another tab): start again.
-        m_editor->setPlainText(script);
+        // What the instructor selected to point at above the change stays selected.
+        QTextCursor tail(m_editor->document());
+        tail.setPosition(common);
+        tail.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+        tail.insertText(script.mid(common));
     }
     m_shownScript = script;
     bar->setValue(following ? bar->maximum() : position);

@@ -19,6 +19,7 @@ private slots:
     void copyPutsTheCodeOnTheClipboard();
     void hiddenViewCatchesUpWhenShown();
     void addedLinesKeepTheSelection();
+    void rewrittenLastLinesKeepTheSelection();
     void codeFontFollowsTheWindowFont();
 };
 
@@ -124,6 +125,39 @@ void tst_PythonMirrorView::addedLinesKeepTheSelection()
     QTRY_VERIFY(view.shownText().contains(QLatin1String("Hello world!")));
     QCOMPARE(editor->toPlainText(), mirror.script());
     QCOMPARE(editor->textCursor().selectedText(), line);
+}
+
+void tst_PythonMirrorView::rewrittenLastLinesKeepTheSelection()
+{
+    PythonMirror mirror(SessionKind::TcpClient, 1024);
+    PythonMirrorView view;
+    view.setMirror(&mirror, QStringLiteral("client"));
+    view.show();
+    mirror.append(trafficEvent(EventType::Connecting));
+    mirror.append(trafficEvent(EventType::Connected));
+    TrafficEvent sent = trafficEvent(EventType::Sent);
+    sent.payload = "Hello world!";
+    mirror.append(sent);
+    const QString once = QStringLiteral("sock.send(\"Hello world!\".encode())");
+    QTRY_VERIFY(view.shownText().contains(once));
+
+    auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
+    const QString line = QStringLiteral("sock.connect(('127.0.0.1', 1337))");
+    const int start = editor->toPlainText().indexOf(line);
+    QVERIFY(start >= 0);
+    QTextCursor cursor = editor->textCursor();
+    cursor.setPosition(start);
+    cursor.setPosition(start + int(line.size()), QTextCursor::KeepAnchor);
+    editor->setTextCursor(cursor);
+
+    // The same send again folds both into one loop: the last lines are rewritten, not
+    // added to. Only they are replaced; the line pointed at above stays selected.
+    mirror.append(sent);
+    QTRY_VERIFY(editor->toPlainText().contains(QLatin1String("range(2)")));
+    QCOMPARE(editor->toPlainText().count(once), 1);
+    QCOMPARE(editor->toPlainText(), mirror.script());
+    QCOMPARE(editor->textCursor().selectedText(), line);
+    QVERIFY(!editor->document()->isUndoAvailable());
 }
 
 void tst_PythonMirrorView::codeFontFollowsTheWindowFont()
