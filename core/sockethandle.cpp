@@ -1,6 +1,8 @@
 #include "sockethandle.h"
 
-#include <QSocketNotifier>
+#include "readinesspoller.h"
+
+#include <QPointer>
 
 #include <cerrno>
 #include <cstring>
@@ -113,19 +115,34 @@ bool SocketHandle::adopt(int descriptor, QAbstractSocket::NetworkLayerProtocol f
     m_family = family;
     m_type = type;
     m_errorCode = 0;
-    createNotifiers();
+    // Both notifications start off: the owner decides when it wants to hear about
+    // readiness.
+    std::shared_ptr<ReadinessPoller> poller = ReadinessPoller::forCurrentThread();
+    const quint64 key = poller->watch(descriptor, this);
+    if (key == 0) {
+        m_errorCode = errno;
+        ::close(descriptor);
+        m_descriptor = -1;
+        return false;
+    }
+    m_poller = std::move(poller);
+    m_watchKey = key;
     return true;
 }
 
-void SocketHandle::createNotifiers()
+void SocketHandle::deliverReadiness(bool readable, bool writable)
 {
-    // Both start disabled: the owner decides when it wants to hear about readiness.
-    m_readNotifier = std::make_unique<QSocketNotifier>(m_descriptor, QSocketNotifier::Read);
-    m_readNotifier->setEnabled(false);
-    connect(m_readNotifier.get(), &QSocketNotifier::activated, this, &SocketHandle::readyRead);
-    m_writeNotifier = std::make_unique<QSocketNotifier>(m_descriptor, QSocketNotifier::Write);
-    m_writeNotifier->setEnabled(false);
-    connect(m_writeNotifier.get(), &QSocketNotifier::activated, this, &SocketHandle::readyWrite);
+    QPointer<SocketHandle> guard(this);
+    if (readable)
+        emit readyRead();
+    if (writable && guard && m_writeNotification)
+        emit readyWrite();
+}
+
+void SocketHandle::updateNotifications()
+{
+    if (m_poller)
+        m_poller->setNotifications(m_watchKey, m_readNotification, m_writeNotification);
 }
 
 bool SocketHandle::fail()
@@ -188,7 +205,10 @@ std::unique_ptr<SocketHandle> SocketHandle::accept(SocketAddress *peer)
     if (peer)
         *peer = fromSockaddr(storage);
     auto accepted = std::make_unique<SocketHandle>();
-    accepted->adopt(descriptor, protocolOf(storage.ss_family), Type::Stream);
+    if (!accepted->adopt(descriptor, protocolOf(storage.ss_family), Type::Stream)) {
+        m_errorCode = accepted->errorCode();
+        return nullptr;
+    }
     return accepted;
 }
 
@@ -340,14 +360,16 @@ void SocketHandle::close()
 {
     if (m_descriptor < 0)
         return;
-    // Notifiers are switched off before the descriptor number can be reused by the next
-    // socket(), and deleted later: close() is often called from inside their own
-    // activated() signal (a read that finds the peer gone).
-    for (std::unique_ptr<QSocketNotifier> *notifier : {&m_readNotifier, &m_writeNotifier}) {
-        (*notifier)->setEnabled(false);
-        (*notifier)->disconnect(this);
-        notifier->release()->deleteLater();
+    // Unwatched before the descriptor number can be reused by the next socket(); this is
+    // often called from inside a readiness (a read that finds the peer gone), which the
+    // poller allows.
+    if (m_poller) {
+        m_poller->unwatch(m_watchKey);
+        m_poller.reset();
+        m_watchKey = 0;
     }
+    m_readNotification = false;
+    m_writeNotification = false;
     ::close(m_descriptor);
     m_descriptor = -1;
 }
@@ -429,24 +451,28 @@ int SocketHandle::receiveBufferSize() const
 
 void SocketHandle::setReadNotificationEnabled(bool enabled)
 {
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(enabled);
+    if (!isOpen())
+        return;
+    m_readNotification = enabled;
+    updateNotifications();
 }
 
 void SocketHandle::setWriteNotificationEnabled(bool enabled)
 {
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(enabled);
+    if (!isOpen())
+        return;
+    m_writeNotification = enabled;
+    updateNotifications();
 }
 
 bool SocketHandle::isReadNotificationEnabled() const
 {
-    return m_readNotifier && m_readNotifier->isEnabled();
+    return m_readNotification;
 }
 
 bool SocketHandle::isWriteNotificationEnabled() const
 {
-    return m_writeNotifier && m_writeNotifier->isEnabled();
+    return m_writeNotification;
 }
 
 qint64 SocketHandle::raiseOpenFileLimit()

@@ -7,16 +7,17 @@
 
 #include <memory>
 
-class QSocketNotifier;
+class ReadinessPoller;
 
 // The one place in the project that calls the operating system's socket functions.
 //
 // A non-blocking BSD socket (the lesson's socket(), bind(), listen(), accept(),
 // connect(), send(), recv(), sendto(), recvfrom(), shutdown(), close()) owned RAII-style
-// and watched by QSocketNotifiers, so every call runs on the Qt event loop without
-// blocking it. DESIGN.md explains why this is not QTcpSocket: half-close, RST versus
-// FIN, and one recv() per reported read. Calls that can fail return false or -1 and
-// keep the errno in errorCode(); socketerror.h turns it into words.
+// and watched for readiness on the Qt event loop, so no call blocks it: by the thread's
+// ReadinessPoller (epoll behind one QSocketNotifier; it says why not one notifier per
+// socket). DESIGN.md explains why this is not QTcpSocket: half-close, RST versus FIN,
+// and one recv() per reported read. Calls that can fail return false or -1 and keep the
+// errno in errorCode(); socketerror.h turns it into words.
 class SocketHandle : public QObject
 {
     Q_OBJECT
@@ -109,15 +110,21 @@ signals:
     void readyWrite();
 
 private:
+    friend class ReadinessPoller;
+    // From the poller: readyRead(), then readyWrite() if the socket is still open and
+    // still wants it.
+    void deliverReadiness(bool readable, bool writable);
     bool adopt(int descriptor, QAbstractSocket::NetworkLayerProtocol family, Type type);
     bool fail();     // keeps errno, returns false
     qint64 failed(); // keeps errno, returns -1
-    void createNotifiers();
+    void updateNotifications();
 
     int m_descriptor = -1;
     int m_errorCode = 0;
     QAbstractSocket::NetworkLayerProtocol m_family = QAbstractSocket::UnknownNetworkLayerProtocol;
     Type m_type = Type::Stream;
-    std::unique_ptr<QSocketNotifier> m_readNotifier;
-    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    std::shared_ptr<ReadinessPoller> m_poller;
+    quint64 m_watchKey = 0;
+    bool m_readNotification = false;
+    bool m_writeNotification = false;
 };
