@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_packages "${SW_BUILD_PACKAGES[@]}" python3 socat ncat xvfb xauth xdotool
 # Packet Sender is a reference, not a need: where apt has no package for it, its column
 # says n/a.
-(ensure_packages packetsender) || sw_log "packetsender could not be installed: left out"
+(ensure_packages packetsender x11-xserver-utils) || sw_log "packetsender could not be installed: left out"
 
 SW_BUILD_DIR=${SW_BENCH_BUILD_DIR:-$SW_ROOT/build-release}
 if [[ ! -f $SW_BUILD_DIR/build.ninja ]]; then

@@ -78,11 +78,15 @@ def flood(a):
         t_sent = time.monotonic()
         sock.shutdown(socket.SHUT_WR)
         # The peer closes once it has read the FIN, that is every byte before it.
-        while time.monotonic() < deadline:
-            if not sock.recv(CHUNK):
-                break
+        closed = False
+        while not closed and time.monotonic() < deadline:
+            closed = not sock.recv(CHUNK)
         t_closed = time.monotonic()
-        result.update(closed_by_peer=True)
+        result.update(closed_by_peer=closed)
+        if sent < total:
+            result.update(error=f"timeout after {a.timeout} s, {sent} of {total} bytes sent")
+        elif not closed:
+            result.update(error=f"timeout after {a.timeout} s waiting for the peer to close")
     except (OSError, socket.timeout) as error:
         t_connected = locals().get("t_connected", t0)
         t_sent = t_closed = time.monotonic()

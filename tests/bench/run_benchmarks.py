@@ -215,10 +215,26 @@ class Bench:
                     "tcpServerEnable=true\nudpServerEnable=true\nsslServerEnable=false\n"
                     "persistentTCPCheck=true\ncheckforUpdatesAsked=true\n"
                     "checkforUpdates=false\nSW_VERSION=99.0.0\nrestoreSessionCheck=false\n")
+        # Its stdout holds why it quit ("Cannot open display"); kept for the error.
+        out_path = os.path.join(directory, "stdout.log")
+        with open(out_path, "w") as out:
+            try:
+                return Peer("packetsender", ["packetsender"], port,
+                            "udp" if role == "udp" else "tcp", self.workdir,
+                            env=self.packetsender_env(), cwd=directory, stdout=out)
+            except RuntimeError as error:
+                with open(out_path) as f:
+                    said = " ".join(f.read().split())[-300:]
+                raise RuntimeError(f"{error} (its stdout: {said or 'nothing'})") from None
+
+    def packetsender_env(self):
+        """Its GUI under the X display (never offscreen). Packet Sender 8.1.1 runs `xrandr`
+        before it opens its window and quits at once ("Cannot open display", exit 255)
+        when that fails, also when xrandr is missing: scripts/bench.sh installs
+        x11-xserver-utils with it."""
         env = dict(self.env)
         env.pop("QT_QPA_PLATFORM", None)
-        return Peer("packetsender", ["packetsender"], port, "udp" if role == "udp" else "tcp",
-                    self.workdir, env=env, cwd=directory)
+        return env
 
     # --- stats of the workbench -------------------------------------------------------
 
@@ -274,7 +290,7 @@ class Bench:
                     break
                 # Packet Sender's memory grows with what it receives: a smaller flood, and
                 # a watch that stops it before it takes the machine.
-                flood_mib = min(mib, 256) if name == "packetsender" else mib
+                flood_mib = min(mib, 64) if name == "packetsender" else mib
                 watch = RssWatch(peer.pid, limit_mib=4096)
                 start_wall = time.time()
                 result = loadgen("flood", "--mib", flood_mib, "--timeout", 120, HOST, port)
