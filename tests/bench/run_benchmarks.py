@@ -459,7 +459,7 @@ class Bench:
                 ("workbench", [self.args.app], "Socket Workbench", None),
                 ("packetsender", ["packetsender"], "Packet Sender",
                  self.packetsender_settings_only())):
-            if not self.have.get(name) or (name == "packetsender" and cwd is None):
+            if name not in self.peers_for("B5") or (name == "packetsender" and cwd is None):
                 continue
             times, idle = [], []
             for run in range(self.args.startups):
