@@ -169,10 +169,14 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     // New rows, a resize or the tab being shown change the range: follow again if the
     // user was at the bottom.
     connect(scrollBar, &QScrollBar::rangeChanged, this, &TrafficLogView::scheduleScrollIfFollowing);
-    connect(m_filter,
-            &QAbstractItemModel::rowsInserted,
-            this,
-            &TrafficLogView::scheduleScrollIfFollowing);
+    // A batch of rows at the end scrolls at once, not 10 ms later: the rows and the scroll
+    // are then painted together, once (half the painting of a flood at a million rows).
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_following)
+            return;
+        m_table->scrollToBottom();
+        m_scrollTimer.stop(); // started by the range change the scroll laid out: done
+    });
     connect(m_filter,
             &QAbstractItemModel::rowsRemoved,
             this,
