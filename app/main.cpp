@@ -1,5 +1,6 @@
 #include "commandline.h"
 #include "mainwindow.h"
+#include "processusage.h"
 
 #include "socketerror.h"
 #include "sockethandle.h"
@@ -104,12 +105,7 @@ int main(int argc, char *argv[])
     if (!lowLimit.isEmpty())
         std::fprintf(stderr, "socket-workbench: %s\n", qPrintable(lowLimit));
 
-    // Qt's plain Unix event loop, not GLib's: GLib keeps socket notifiers in a list, so
-    // each of ten thousand connections costs a walk of all the others when it is added or
-    // removed (measured, tests/bench B3: 3.9 s to accept 10,000 clients with GLib, 1.7 s
-    // without). Nothing here needs GLib's loop; an empty QT_NO_GLIB= brings it back.
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
+    preferMappedLargeBlocks();
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Socket Workbench"));
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <dirent.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,4 +48,9 @@ int openDescriptorCountByListing()
     ::closedir(directory);
     // The listing itself had a descriptor open: not one of ours.
     return count - 1;
+}
+
+void preferMappedLargeBlocks()
+{
+    ::mallopt(M_MMAP_THRESHOLD, int(LargeBlockBytes));
 }

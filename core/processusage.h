@@ -12,3 +12,11 @@ qint64 residentSetBytes();
 int openDescriptorCount();
 // The same, always by listing /proc/self/fd (slow with thousands of sockets).
 int openDescriptorCountByListing();
+
+// Memory blocks of LargeBlockBytes and more come straight from mmap(), always. glibc
+// otherwise raises that threshold as big blocks are freed and then serves them from the
+// heap, where growing one means a copy into fresh memory: a million-row log's view
+// (whose filter proxy keeps its row mapping in one array) stalled 10-15 ms each time that
+// array doubled. A mapped block grows with mremap(), without copying.
+constexpr qint64 LargeBlockBytes = 1024 * 1024;
+void preferMappedLargeBlocks();

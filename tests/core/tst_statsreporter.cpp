@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 // --stats (issue 7): the lateness histogram, the line format, the totals that keep closed
@@ -29,6 +31,7 @@ private slots:
     void reporterWritesLines();
     void writeFailureIsSaidOnceAndStops();
     void processFigures();
+    void largeBlocksAreGivenBack();
 };
 
 namespace {
@@ -269,6 +272,27 @@ void tst_StatsReporter::processFigures()
     file.close();
     QCOMPARE(openDescriptorCount(), before);
     QCOMPARE(openDescriptorCountByListing(), before);
+}
+
+void tst_StatsReporter::largeBlocksAreGivenBack()
+{
+    // What preferMappedLargeBlocks() is for, seen from outside: each large block is mapped
+    // on its own, so freeing it gives the memory back at once, however often blocks of
+    // that size came and went before (glibc's moving threshold would serve the second one
+    // from the heap, copy it when it grows, and keep it after free()).
+    preferMappedLargeBlocks();
+    constexpr size_t Size = 8 * 1024 * 1024;
+    for (int round = 0; round < 3; ++round) {
+        const qint64 before = residentSetBytes();
+        char *volatile block = static_cast<char *>(std::malloc(Size));
+        QVERIFY(block);
+        std::memset(block, 1, Size);
+        QVERIFY(residentSetBytes() - before >= qint64(Size) / 2);
+        std::free(block);
+        const qint64 kept = residentSetBytes() - before;
+        QVERIFY2(kept < qint64(Size) / 4,
+                 qPrintable(QStringLiteral("round %1: %2 bytes kept").arg(round).arg(kept)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_StatsReporter)
