@@ -4,6 +4,9 @@
 #include <QObject>
 
 #include <memory>
+#include <vector>
+
+#include <sys/epoll.h>
 
 class QSocketNotifier;
 class SocketHandle;
@@ -16,9 +19,11 @@ class SocketHandle;
 // ten thousand connected clients made each pass walk ten thousand sockets in the kernel
 // (a third of the app's time while a class connects), and when they all closed at once
 // the loop delivered all ten thousand notifications in one pass (a 240 ms stall, no
-// repaint). epoll hands back only the ready sockets, and a pass here delivers at most
-// MaxEventsPerPass of them within PassBudgetMs; the rest stay ready (level-triggered) and
-// follow on the next passes, after the timers and repaints in between.
+// repaint). epoll hands back only the ready sockets, at most MaxEventsPerPass at a time,
+// and a pass of the event loop delivers them until PassBudgetMs is spent; the rest are
+// delivered first on the next passes, after the timers and repaints in between, before
+// epoll is asked again. So a socket that stays ready and costs a whole budget (a flood)
+// never keeps the others from their turn.
 //
 // Shared by the handles of a thread (each holds a reference); made by the first.
 class ReadinessPoller : public QObject, public std::enable_shared_from_this<ReadinessPoller>
@@ -38,7 +43,9 @@ public:
     // (whose descriptor number a new socket may already have) reaches nobody.
     quint64 watch(int descriptor, SocketHandle *handle);
     void unwatch(quint64 key);
-    void setNotifications(quint64 key, bool read, bool write);
+    // False, with errno, when the kernel refuses (out of memory or of epoll watches,
+    // fs.epoll.max_user_watches): the socket then keeps the notifications it had.
+    bool setNotifications(quint64 key, bool read, bool write);
 
     // How many readiness notifications were delivered so far, and in how many passes:
     // for tests and benchmarks.
@@ -48,6 +55,7 @@ public:
 private:
     ReadinessPoller();
     void deliverReady();
+    void scheduleRest();
 
     struct Watch
     {
@@ -58,7 +66,13 @@ private:
     };
 
     int m_epoll = -1;
+    int m_createError = 0; // errno of a failed epoll_create1()
     std::unique_ptr<QSocketNotifier> m_notifier;
+    // What epoll_wait() returned and no pass has delivered yet; delivered before epoll is
+    // asked again.
+    std::vector<epoll_event> m_ready;
+    size_t m_nextReady = 0;
+    bool m_restScheduled = false;
     QHash<quint64, Watch> m_watches;
     quint64 m_nextKey = 1;
     qint64 m_delivered = 0;

@@ -145,6 +145,13 @@ QString describeSocketError(int errorCode, SocketOperation operation, const Sock
                    "the system ran out of socket memory while talking to %1. Close some "
                    "connections and try again.")
             .arg(where);
+    case ENOSPC:
+        // Only from epoll_ctl(): one more socket to watch than the system allows.
+        return SocketError::tr(
+                   "the system cannot watch another socket (its limit "
+                   "fs.epoll.max_user_watches is reached), so %1 was closed. Close some "
+                   "connections, or raise the limit with sysctl.")
+            .arg(where);
     case EMSGSIZE:
         return SocketError::tr(
                    "the datagram is too large to send to %1: one UDP datagram holds at most "

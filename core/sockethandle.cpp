@@ -139,10 +139,13 @@ void SocketHandle::deliverReadiness(bool readable, bool writable)
         emit readyWrite();
 }
 
-void SocketHandle::updateNotifications()
+bool SocketHandle::updateNotifications(bool read, bool write)
 {
-    if (m_poller)
-        m_poller->setNotifications(m_watchKey, m_readNotification, m_writeNotification);
+    if (!m_poller || !m_poller->setNotifications(m_watchKey, read, write))
+        return fail();
+    m_readNotification = read;
+    m_writeNotification = write;
+    return true;
 }
 
 bool SocketHandle::fail()
@@ -449,20 +452,18 @@ int SocketHandle::receiveBufferSize() const
     return bytes;
 }
 
-void SocketHandle::setReadNotificationEnabled(bool enabled)
+bool SocketHandle::setReadNotificationEnabled(bool enabled)
 {
     if (!isOpen())
-        return;
-    m_readNotification = enabled;
-    updateNotifications();
+        return !enabled;
+    return updateNotifications(enabled, m_writeNotification);
 }
 
-void SocketHandle::setWriteNotificationEnabled(bool enabled)
+bool SocketHandle::setWriteNotificationEnabled(bool enabled)
 {
     if (!isOpen())
-        return;
-    m_writeNotification = enabled;
-    updateNotifications();
+        return !enabled;
+    return updateNotifications(m_readNotification, enabled);
 }
 
 bool SocketHandle::isReadNotificationEnabled() const

@@ -93,8 +93,10 @@ public:
     // unknown.
     int waitingConnections() const;
 
-    void setReadNotificationEnabled(bool enabled);
-    void setWriteNotificationEnabled(bool enabled);
+    // False (see errorCode()) when the kernel cannot watch the socket (out of memory or
+    // of epoll watches); it then keeps the notifications it had.
+    bool setReadNotificationEnabled(bool enabled);
+    bool setWriteNotificationEnabled(bool enabled);
     bool isReadNotificationEnabled() const;
     bool isWriteNotificationEnabled() const;
 
@@ -117,7 +119,7 @@ private:
     bool adopt(int descriptor, QAbstractSocket::NetworkLayerProtocol family, Type type);
     bool fail();     // keeps errno, returns false
     qint64 failed(); // keeps errno, returns -1
-    void updateNotifications();
+    bool updateNotifications(bool read, bool write);
 
     int m_descriptor = -1;
     int m_errorCode = 0;

@@ -147,7 +147,14 @@ void TcpClientSession::tryNextAddress()
             }
             failAttempt(describeSocketError(error, SocketOperation::Connect, m_attemptAddress));
         });
-        m_attempt->setWriteNotificationEnabled(true);
+        if (!m_attempt->setWriteNotificationEnabled(true)) {
+            // The system cannot watch the socket (out of epoll watches): the connect()
+            // would never be seen to finish.
+            failAttempt(describeSocketError(m_attempt->errorCode(),
+                                            SocketOperation::Connect,
+                                            m_attemptAddress));
+            return;
+        }
         m_connectTimer.start(m_connectTimeoutMs);
         return;
     case SocketHandle::ConnectResult::Failed:

@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QPointer>
+#include <QTimer>
 
 #include <cerrno>
 
@@ -141,7 +142,8 @@ void TcpConnection::writePending()
         if (written < 0) {
             m_writing = false;
             if (m_socket->wouldBlock()) {
-                m_socket->setWriteNotificationEnabled(true);
+                if (!m_socket->setWriteNotificationEnabled(true))
+                    failLater(m_socket->errorCode());
                 return;
             }
             handleFailure(m_socket->errorCode(), true);
@@ -348,7 +350,19 @@ void TcpConnection::updateReadNotification()
 {
     const bool wanted = m_socket->isOpen() && !m_readingPaused && !m_throttled
                         && !m_externallyThrottled && !m_peerFinished;
-    m_socket->setReadNotificationEnabled(wanted);
+    if (!m_socket->setReadNotificationEnabled(wanted))
+        failLater(m_socket->errorCode());
+}
+
+void TcpConnection::failLater(int errorCode)
+{
+    // A socket the system cannot watch would hang without a word. Reported from the event
+    // loop, not from inside the call that found it (the constructor, a send()): the error
+    // and the close then reach every receiver.
+    QTimer::singleShot(0, this, [this, errorCode] {
+        if (m_state != ConnectionState::Closed)
+            handleFailure(errorCode, false);
+    });
 }
 
 bool TcpConnection::drainBeforeClose()

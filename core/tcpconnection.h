@@ -109,6 +109,8 @@ private:
     void writePending();
     void handlePeerFinished();
     void handleFailure(int errorCode, bool whileSending);
+    // handleFailure() from the event loop, for a socket the system refused to watch.
+    void failLater(int errorCode);
     void shutdownWriteNow();
     void finish(CloseReason reason);
     // Reads what is already in the kernel's receive queue before a local close, so that

@@ -124,7 +124,9 @@ void TcpServerSession::listenOn(const SocketAddress &address)
     if (ok) {
         failedCall = SocketOperation::Listen;
         // SOMAXCONN: a whole class connects at once (Qt's QTcpServer uses 50).
-        ok = listener->listen(SOMAXCONN);
+        // Watched for connections as part of listening: a socket the system cannot watch
+        // (out of epoll watches) fails here, with the reason, rather than never accepting.
+        ok = listener->listen(SOMAXCONN) && listener->setReadNotificationEnabled(true);
     }
     if (!ok) {
         m_lastError = describeSocketError(listener->errorCode(), failedCall, address);
@@ -135,7 +137,6 @@ void TcpServerSession::listenOn(const SocketAddress &address)
     m_listener = std::move(listener);
     m_listenAddress = m_listener->localAddress();
     connect(m_listener.get(), &SocketHandle::readyRead, this, &TcpServerSession::acceptIncoming);
-    m_listener->setReadNotificationEnabled(true);
     setListenState(ListenState::Listening);
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_listenAddress;

@@ -95,7 +95,9 @@ void UdpPeerSession::bindOn(const SocketAddress &address)
         setBindState(BindState::Unbound);
         return;
     }
-    if (!m_socket->bind(address)) {
+    // Watched for datagrams as part of binding: a socket the system cannot watch (out of
+    // epoll watches) fails here, with the reason, rather than staying deaf.
+    if (!m_socket->bind(address) || !m_socket->setReadNotificationEnabled(!isReadingThrottled())) {
         m_lastError = describeSocketError(m_socket->errorCode(),
                                           SocketOperation::BindDatagram,
                                           address);
@@ -106,7 +108,6 @@ void UdpPeerSession::bindOn(const SocketAddress &address)
     }
     m_explicitBind = true;
     m_localAddress = m_socket->localAddress();
-    m_socket->setReadNotificationEnabled(!isReadingThrottled());
     setBindState(BindState::Bound);
     TrafficEvent event = makeEvent(EventType::Listening);
     event.local = m_localAddress;

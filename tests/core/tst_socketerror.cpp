@@ -134,6 +134,11 @@ void tst_SocketError::describeSocketError_data()
         "connections and try again.");
     QTest::newRow("out of buffers") << ENOBUFS << send << "127.0.0.1" << 9 << outOfMemory;
     QTest::newRow("out of memory") << ENOMEM << send << "127.0.0.1" << 9 << outOfMemory;
+    QTest::newRow("out of epoll watches")
+        << ENOSPC << int(SocketOperation::Receive) << "127.0.0.1" << 9
+        << "the system cannot watch another socket (its limit fs.epoll.max_user_watches is "
+           "reached), so 127.0.0.1:9 was closed. Close some connections, or raise the limit "
+           "with sysctl.";
     QTest::newRow("datagram too large")
         << EMSGSIZE << send << "127.0.0.1" << 9
         << "the datagram is too large to send to 127.0.0.1:9: one UDP datagram holds at most "
