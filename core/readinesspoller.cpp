@@ -8,7 +8,6 @@
 #include <QTimer>
 
 #include <cerrno>
-#include <cstring>
 
 #include <unistd.h>
 
