@@ -30,6 +30,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <initializer_list>
@@ -354,6 +355,7 @@ private slots:
     void focusGoesWhereTheNextStepIs();
     void serverSendTargetFollowsTheConnections();
     void serverConnectionButtonsFollowWhatEachCanDo();
+    void serverPanelFollowsAClassInBatches();
     void invalidGreetingIsNotSentAndSaysSo();
     void udpBadDestinationIsSaidInTheStatusLine();
     void udpImplicitBindLeavesTheFieldsUsable();
@@ -904,6 +906,32 @@ void tst_Panels::serverSendTargetFollowsTheConnections()
     QTRY_COMPARE(server.selectedConnectionIds(), QList<int>{2});
     QTRY_VERIFY(send->isEnabled());
     QCOMPARE(send->text(), QStringLiteral("Send to #2"));
+}
+
+void tst_Panels::serverPanelFollowsAClassInBatches()
+{
+    // A class connecting at once: the panel's title, buttons and send target are brought
+    // up to date once per ConnectionsRefreshMs, not once per accept (with 10,000 clients
+    // that was a third of the event loop), and end right.
+    constexpr int Class = 30;
+    TcpServerPanel server(new TcpServerSession(1));
+    QVERIFY(showAll({&server}));
+    clickListenOnLoopback(server);
+    QTRY_VERIFY2(server.server()->isListening(), qPrintable(server.statusText()));
+    click(&server, "sendToAllBox");
+    QSignalSpy titles(&server, &SessionPanel::titleChanged);
+    // All connected (the kernel completes the handshakes) before the app accepts any.
+    std::vector<std::unique_ptr<QTcpSocket>> students;
+    for (int i = 0; i < Class; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, listeningPort(server));
+        QVERIFY(socket->waitForConnected(5000));
+        students.push_back(std::move(socket));
+    }
+    QTRY_COMPARE(server.server()->openConnectionCount(), Class);
+    QTRY_COMPARE(sendButton(server)->text(),
+                 QStringLiteral("Send to all %1 connections").arg(Class));
+    QVERIFY2(titles.count() <= 3, qPrintable(QString::number(titles.count())));
 }
 
 void tst_Panels::serverConnectionButtonsFollowWhatEachCanDo()
