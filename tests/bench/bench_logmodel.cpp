@@ -8,6 +8,7 @@
 // every 1000 events show the batches of a flood of about 20,000 reads a second.
 // Linux only (reads /proc/self).
 
+#include "benchevent.h"
 #include "procstatus.h"
 #include "trafficlogmodel.h"
 
@@ -29,18 +30,6 @@ constexpr int EventsPerLoopTurn = 1000;
 double mib(qint64 kib)
 {
     return double(kib) / 1024.0;
-}
-
-TrafficEvent templateEvent()
-{
-    TrafficEvent event;
-    event.session = 1;
-    event.connection = 1;
-    event.kind = SessionKind::TcpServer;
-    event.type = EventType::Received;
-    event.local = {QHostAddress(QStringLiteral("127.0.0.1")), 1337};
-    event.peer = {QHostAddress(QStringLiteral("127.0.0.1")), 54321};
-    return event;
 }
 
 struct Figures

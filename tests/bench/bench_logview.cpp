@@ -27,6 +27,7 @@
 // the rows). The last line ("B6-JSON {...}") is for tests/bench/run_benchmarks.py.
 // Linux only (reads /proc/self).
 
+#include "benchevent.h"
 #include "processusage.h"
 #include "procstatus.h"
 #include "trafficlogmodel.h"
@@ -95,18 +96,6 @@ double rounded(double value, int decimals = 2)
 QByteArray number(double value, int decimals)
 {
     return QByteArray::number(value, 'f', decimals);
-}
-
-TrafficEvent templateEvent()
-{
-    TrafficEvent event;
-    event.session = 1;
-    event.connection = 1;
-    event.kind = SessionKind::TcpServer;
-    event.type = EventType::Received;
-    event.local = {QHostAddress(QStringLiteral("127.0.0.1")), 1337};
-    event.peer = {QHostAddress(QStringLiteral("127.0.0.1")), 54321};
-    return event;
 }
 
 // Counts the paint events a widget gets, to tell whether the event loop has painted it

@@ -36,6 +36,20 @@ TrafficEvent trafficEvent(EventType type)
     return e;
 }
 
+// Selects the first occurrence of text in the editor, as an instructor pointing at a line
+// would; false when it is not there.
+bool selectText(QPlainTextEdit *editor, const QString &text)
+{
+    const int start = editor->toPlainText().indexOf(text);
+    if (start < 0)
+        return false;
+    QTextCursor cursor = editor->textCursor();
+    cursor.setPosition(start);
+    cursor.setPosition(start + int(text.size()), QTextCursor::KeepAnchor);
+    editor->setTextCursor(cursor);
+    return true;
+}
+
 } // namespace
 
 void tst_PythonMirrorView::followsItsMirror()
@@ -111,12 +125,7 @@ void tst_PythonMirrorView::addedLinesKeepTheSelection()
     // The instructor selects the connect() line to point at it...
     auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
     const QString line = QStringLiteral("sock.connect(('127.0.0.1', 1337))");
-    const int start = editor->toPlainText().indexOf(line);
-    QVERIFY(start >= 0);
-    QTextCursor cursor = editor->textCursor();
-    cursor.setPosition(start);
-    cursor.setPosition(start + int(line.size()), QTextCursor::KeepAnchor);
-    editor->setTextCursor(cursor);
+    QVERIFY(selectText(editor, line));
 
     // ...while the session goes on.
     TrafficEvent sent = trafficEvent(EventType::Sent);
@@ -143,12 +152,7 @@ void tst_PythonMirrorView::rewrittenLastLinesKeepTheSelection()
 
     auto *editor = view.findChild<QPlainTextEdit *>(QStringLiteral("mirrorEditor"));
     const QString line = QStringLiteral("sock.connect(('127.0.0.1', 1337))");
-    const int start = editor->toPlainText().indexOf(line);
-    QVERIFY(start >= 0);
-    QTextCursor cursor = editor->textCursor();
-    cursor.setPosition(start);
-    cursor.setPosition(start + int(line.size()), QTextCursor::KeepAnchor);
-    editor->setTextCursor(cursor);
+    QVERIFY(selectText(editor, line));
 
     // The same send again folds both into one loop: the last lines are rewritten, not
     // added to. Only they are replaced; the line pointed at above stays selected.
