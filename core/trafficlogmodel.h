@@ -19,7 +19,8 @@
 // Memory is bounded by two budgets: rows (default 100,000) and payload bytes (default
 // 64 MiB). A row also costs about 150 bytes besides its payload (tests/bench/bench_logmodel
 // measured 220 bytes of RSS per row of 64 bytes), so the defaults hold at most about 80 MiB,
-// plus the queue: one batch, which append() flushes early once it alone is over a budget.
+// plus the queue: one batch, which append() flushes early once it is over the row budget
+// or a quarter of the byte budget.
 // The newest row is always kept, even if its payload alone is over the byte budget: a
 // 16 MiB read still shows up until the next event pushes it out.
 class TrafficLogModel : public QAbstractTableModel

@@ -2,6 +2,7 @@
 
 #include "adaptivesplitter.h"
 #include "bindaddressbox.h"
+#include "countlabel.h"
 #include "endpointspec.h"
 #include "invalidfield.h"
 #include "localaddresses.h"
@@ -133,9 +134,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
                                     "while the listening socket keeps listening"));
     updateFontMetrics();
     const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    auto *connectionsTitle = new QLabel(this);
+    auto *connectionsTitle = new CountLabel(this);
     connectionsTitle->setObjectName(QStringLiteral("connectionsTitle"));
-    connectionsTitle->setTextFormat(Qt::PlainText);
     auto *buttons = new QHBoxLayout;
     m_closeButton = new QPushButton(tr("Close"), connectionsBox);
     m_closeButton->setObjectName(QStringLiteral("closeButton"));
@@ -182,9 +182,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_acceptAllButton = new QPushButton(tr("Accept all"), connectionsBox);
     m_acceptAllButton->setObjectName(QStringLiteral("acceptAllButton"));
     m_acceptAllButton->setToolTip(tr("accept() every connection waiting in the backlog"));
-    m_waitingLabel = new QLabel(connectionsBox);
+    m_waitingLabel = new CountLabel(connectionsBox);
     m_waitingLabel->setObjectName(QStringLiteral("waitingLabel"));
-    m_waitingLabel->setTextFormat(Qt::PlainText);
     m_waitingLabel->setToolTip(tr("Connections whose handshake the system has done, waiting "
                                   "for accept()"));
     acceptRow->addWidget(m_autoAcceptBox);
@@ -231,9 +230,9 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     finishLayout(splitter);
 
     auto updateTitle = [this, connectionsTitle] {
-        connectionsTitle->setText(tr("Connections (%1 open, %2 accepted)")
-                                      .arg(m_server->openConnectionCount())
-                                      .arg(m_server->totalAccepted()));
+        connectionsTitle->setCountText(tr("Connections (%1 open, %2 accepted)")
+                                           .arg(m_server->openConnectionCount())
+                                           .arg(m_server->totalAccepted()));
     };
     updateTitle();
 
@@ -386,8 +385,8 @@ void TcpServerPanel::updateAcceptControls()
     m_waitingLabel->setVisible(manual);
     m_acceptNextButton->setEnabled(waiting > 0);
     m_acceptAllButton->setEnabled(waiting > 0);
-    m_waitingLabel->setText(waiting == 1 ? tr("1 waiting in the backlog")
-                                         : tr("%1 waiting in the backlog").arg(waiting));
+    m_waitingLabel->setCountText(waiting == 1 ? tr("1 waiting in the backlog")
+                                              : tr("%1 waiting in the backlog").arg(waiting));
 }
 
 void TcpServerPanel::updateQueues()

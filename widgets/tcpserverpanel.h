@@ -5,6 +5,7 @@
 #include <QTimer>
 
 class BindAddressBox;
+class CountLabel;
 class PortBox;
 class QCheckBox;
 class QComboBox;
@@ -79,7 +80,7 @@ private:
     QCheckBox *m_autoAcceptBox = nullptr;
     QPushButton *m_acceptNextButton = nullptr;
     QPushButton *m_acceptAllButton = nullptr;
-    QLabel *m_waitingLabel = nullptr;
+    CountLabel *m_waitingLabel = nullptr;
     QLabel *m_queuesLabel = nullptr;
     QTimer m_queuesTimer;
     // Accepts and closes come in storms (a class connecting at once, ten thousand

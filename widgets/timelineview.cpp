@@ -1,6 +1,7 @@
 #include "timelineview.h"
 
 #include "arrowhead.h"
+#include "countlabel.h"
 #include "trafficlogdelegate.h"
 
 #include <QAbstractScrollArea>
@@ -544,9 +545,8 @@ TimelineView::TimelineView(QWidget *parent)
     m_chooser->setToolTip(tr("Which connection to draw. Each accepted or connected socket has "
                              "a timeline of its own; for UDP, each peer address has one."));
     chooserLabel->setBuddy(m_chooser);
-    m_droppedLabel = new QLabel(this);
+    m_droppedLabel = new CountLabel(this);
     m_droppedLabel->setObjectName(QStringLiteral("timelineDroppedLabel"));
-    m_droppedLabel->setTextFormat(Qt::PlainText);
     m_droppedLabel->hide();
     m_diagram = new TimelineDiagram(this);
     m_diagram->setObjectName(QStringLiteral("timelineDiagram"));
@@ -694,7 +694,7 @@ void TimelineView::updateDroppedLabel()
     const qint64 dropped = m_model ? m_model->droppedConnections() : 0;
     m_droppedLabel->setVisible(dropped > 0);
     if (dropped > 0) {
-        m_droppedLabel->setText(tr("%1 older not kept").arg(QLocale().toString(dropped)));
+        m_droppedLabel->setCountText(tr("%1 older not kept").arg(QLocale().toString(dropped)));
         m_droppedLabel->setToolTip(
             tr("Only the last %1 connections are kept, the oldest closed ones dropped first, so "
                "that a class connecting all day costs a fixed amount of memory.")

@@ -7,7 +7,7 @@
 
 class QAbstractScrollArea;
 class QComboBox;
-class QLabel;
+class CountLabel;
 class TimelineDiagram;
 
 // The connection timeline: a sequence diagram of one connection, chosen in a combo box.
@@ -60,7 +60,7 @@ private:
 
     QPointer<ConnectionTimeline> m_model;
     QComboBox *m_chooser = nullptr;
-    QLabel *m_droppedLabel = nullptr;
+    CountLabel *m_droppedLabel = nullptr;
     TimelineDiagram *m_diagram = nullptr;
     int m_key = -1;
     // Until a connection has been shown, the first one that comes is chosen by itself.

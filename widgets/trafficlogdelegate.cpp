@@ -66,6 +66,24 @@ bool TrafficLogDelegate::helpEvent(QHelpEvent *event,
     return true;
 }
 
+QString TrafficLogDelegate::textForWidth(const QString &text, const QFontMetrics &metrics, int width)
+{
+    if (width <= 0)
+        return text;
+    // Twice what fits in the font's own average width: narrower glyphs from a fallback
+    // font still have enough text to fill the cell.
+    const qsizetype fits = width / qMax(1, metrics.averageCharWidth()) + 1;
+    const qsizetype keep = 2 * fits + 8;
+    if (text.size() <= keep)
+        return text;
+    qsizetype cut = keep - 1;
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut;
+    // The ellipsis says the text goes on even when what is left happens to fit (zero-width
+    // marks); when it does not fit, eliding takes it off and puts its own at the edge.
+    return text.left(cut) + QChar(0x2026);
+}
+
 void TrafficLogDelegate::initStyleOption(QStyleOptionViewItem *option,
                                          const QModelIndex &index) const
 {
@@ -86,6 +104,7 @@ void TrafficLogDelegate::initStyleOption(QStyleOptionViewItem *option,
     case TrafficLogModel::Data:
         option->font = m_dataFont;
         option->fontMetrics = QFontMetrics(m_dataFont);
+        option->text = textForWidth(option->text, option->fontMetrics, option->rect.width());
         break;
     default:
         // Time, connection and peer keep the palette's colour: colour marks the traffic,

@@ -3,6 +3,7 @@
 #include "trafficevent.h"
 
 #include <QFont>
+#include <QFontMetrics>
 #include <QStyledItemDelegate>
 
 class QPalette;
@@ -29,6 +30,11 @@ public:
     static QColor colorFor(EventType type, const QPalette &palette, bool highContrast = false);
     // A tooltip that QToolTip shows literally, however much its text looks like HTML.
     static QString plainToolTip(const QString &text);
+    // The Data column's text cut to what a cell `width` pixels wide can show in `metrics`
+    // (with room to spare), ending in an ellipsis when cut. The model gives up to 512
+    // characters; eliding and laying out all of them on every repaint is what a flood's
+    // repaints spent most of their time on.
+    static QString textForWidth(const QString &text, const QFontMetrics &metrics, int width);
 
     bool helpEvent(QHelpEvent *event,
                    QAbstractItemView *view,

@@ -1,5 +1,6 @@
 #include "trafficlogview.h"
 
+#include "countlabel.h"
 #include "monospacefont.h"
 #include "trafficlogdelegate.h"
 #include "trafficlogfilter.h"
@@ -133,9 +134,8 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
         return button;
     };
 
-    m_trimmedLabel = new QLabel(this);
+    m_trimmedLabel = new CountLabel(this);
     m_trimmedLabel->setObjectName(QStringLiteral("trimmedLabel"));
-    m_trimmedLabel->setTextFormat(Qt::PlainText);
     m_trimmedLabel->hide();
 
     m_toolRow = new QWidget(this);
@@ -410,9 +410,9 @@ void TrafficLogView::updateTrimmedMarker()
     m_trimmedLabel->setVisible(trimmed > 0);
     if (trimmed <= 0)
         return;
-    m_trimmedLabel->setText(trimmed == 1
-                                ? tr("1 older row trimmed")
-                                : tr("%1 older rows trimmed").arg(QLocale().toString(trimmed)));
+    m_trimmedLabel->setCountText(
+        trimmed == 1 ? tr("1 older row trimmed")
+                     : tr("%1 older rows trimmed").arg(QLocale().toString(trimmed)));
     m_trimmedLabel->setToolTip(
         tr("The log keeps the newest %1 rows and at most %2 MiB of data, so a long session "
            "cannot fill the memory; older rows were removed. The byte counters still count "

@@ -13,7 +13,7 @@
 class QAction;
 class QComboBox;
 class QHBoxLayout;
-class QLabel;
+class CountLabel;
 class QModelIndex;
 class QTableView;
 class TrafficLogDelegate;
@@ -87,7 +87,7 @@ private:
     TrafficLogFilter *m_filter = nullptr;
     QTableView *m_table = nullptr;
     QComboBox *m_displayBox = nullptr;
-    QLabel *m_trimmedLabel = nullptr;
+    CountLabel *m_trimmedLabel = nullptr;
     QWidget *m_toolRow = nullptr;
     QHBoxLayout *m_toolLayout = nullptr;
     int m_toolWidgetCount = 0; // addToolWidget() inserts after the ones added before

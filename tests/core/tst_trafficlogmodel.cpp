@@ -225,23 +225,30 @@ void tst_TrafficLogModel::loweringBudgetDropsQueuedEventsBeforeInserting()
 
 void tst_TrafficLogModel::queueOverByteBudgetFlushesEarly()
 {
+    // A quarter of the byte budget queued is flushed at once: a flood then frees its
+    // oldest rows as it goes, instead of holding the rows and a whole batch besides.
     TrafficLogModel model;
     QAbstractItemModelTester tester(&model);
-    model.setByteBudget(250);
+    model.setByteBudget(1000);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
     qint64 next = 0;
 
-    appendNumbered(model, next, 3, 100); // 300 queued bytes > 250: flushed by append()
-
+    appendNumbered(model, next, 2, 100); // 200 queued: waits for the timer
+    QCOMPARE(inserted.count(), 0);
+    appendNumbered(model, next, 1, 100); // 300 > 250: flushed by append()
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(inserted.at(0).at(1).toInt(), 0);
-    QCOMPARE(inserted.at(0).at(2).toInt(), 1);
-    QCOMPARE(removed.count(), 0);
-    QCOMPARE(model.eventAt(0).msecsSinceEpoch, qint64(1));
-    QCOMPARE(model.payloadBytes(), qint64(200));
-    QCOMPARE(model.trimmedRows(), qint64(1));
-    QCOMPARE(model.bytesIn(), qint64(300));
+    QCOMPARE(inserted.at(0).at(2).toInt(), 2);
+
+    appendNumbered(model, next, 10, 100); // rows and queue over the budget: the oldest go
+    QCOMPARE(inserted.count(), 4);
+    QVERIFY(removed.count() > 0);
+    QVERIFY(model.payloadBytes() <= 1000);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.eventAt(0).msecsSinceEpoch, qint64(2));
+    QCOMPARE(model.trimmedRows(), qint64(2));
+    QCOMPARE(model.bytesIn(), qint64(1300)); // the last event still queued
 }
 
 void tst_TrafficLogModel::byteBudget_data()

@@ -1,3 +1,5 @@
+#include "countlabel.h"
+#include "monospacefont.h"
 #include "trafficlogdelegate.h"
 #include "trafficlogmodel.h"
 #include "trafficlogview.h"
@@ -47,6 +49,13 @@ QString rowText(const QAbstractItemModel *model, int row)
     return fields.join(u'\t');
 }
 
+// Calls the delegate's protected initStyleOption(), as paint() does.
+class DelegateProbe : public TrafficLogDelegate
+{
+public:
+    using TrafficLogDelegate::initStyleOption;
+};
+
 } // namespace
 
 class tst_TrafficLogView : public QObject
@@ -68,6 +77,8 @@ private slots:
     void exportFailureSaysWhy();
     void connectionFilterHidesOtherConnections();
     void receivedHtmlIsShownLiterally();
+    void dataCellsLayOutOnlyWhatFits();
+    void textForWidthEdges();
     void sentAndReceivedHaveTheirOwnColours();
     void activationAndCurrentEvent();
     void contextMenuHasCopyThenRowActions();
@@ -184,7 +195,9 @@ void tst_TrafficLogView::trimmedMarker()
     model.setRowBudget(10);
     TrafficLogView view(&model);
     view.show();
-    auto label = view.findChild<QLabel *>(QStringLiteral("trimmedLabel"));
+    // A CountLabel: the count changes at every flush of a flood without laying out the
+    // window again (tst_countlabel).
+    auto label = view.findChild<CountLabel *>(QStringLiteral("trimmedLabel"));
     QVERIFY(label);
     QVERIFY(!label->isVisible());
 
@@ -448,6 +461,59 @@ void tst_TrafficLogView::receivedHtmlIsShownLiterally()
     QTRY_VERIFY(QToolTip::isVisible());
     QCOMPARE(QToolTip::text(), TrafficLogDelegate::plainToolTip(QStringLiteral("<b>x</b>")));
     QToolTip::hideText();
+}
+
+void tst_TrafficLogView::dataCellsLayOutOnlyWhatFits()
+{
+    TrafficLogModel model;
+    model.append(makeEvent(EventType::Received, QByteArray(1000, 'a')));
+    model.flush();
+    const QModelIndex data = model.index(0, TrafficLogModel::Data);
+    const QString full = data.data().toString();
+    QVERIFY(full.size() > 500); // the model's cut for the column
+
+    DelegateProbe delegate;
+    delegate.setDataFont(monospaceFontLike(QApplication::font()));
+    for (const int width : {1, 40, 200, 600}) {
+        QStyleOptionViewItem option;
+        option.rect = QRect(0, 0, width, 20);
+        delegate.initStyleOption(&option, data);
+        QVERIFY2(option.text.size() < full.size() / 2, qPrintable(QString::number(width)));
+        // What a cell shows is the same as with all of the text.
+        QCOMPARE(option.fontMetrics.elidedText(option.text, Qt::ElideRight, width),
+                 option.fontMetrics.elidedText(full, Qt::ElideRight, width));
+    }
+    // Size hints come with no width: nothing is cut.
+    QStyleOptionViewItem option;
+    delegate.initStyleOption(&option, data);
+    QCOMPARE(option.text, full);
+}
+
+void tst_TrafficLogView::textForWidthEdges()
+{
+    const QFontMetrics metrics(monospaceFontLike(QApplication::font()));
+    const QString ascii(500, u'x');
+    QCOMPARE(TrafficLogDelegate::textForWidth(ascii, metrics, 0), ascii);
+    QCOMPARE(TrafficLogDelegate::textForWidth(QStringLiteral("short"), metrics, 10),
+             QStringLiteral("short"));
+    const QString cut = TrafficLogDelegate::textForWidth(ascii, metrics, 100);
+    QVERIFY(cut.size() < ascii.size());
+    QVERIFY(cut.endsWith(QChar(0x2026)));
+    QVERIFY(ascii.startsWith(cut.chopped(1)));
+
+    // Zero-width marks may all fit once cut: the ellipsis still says there was more.
+    const QString marks = u'a' + QString(500, QChar(0x0301));
+    QVERIFY(TrafficLogDelegate::textForWidth(marks, metrics, 100).endsWith(QChar(0x2026)));
+
+    // A character outside the BMP is never split into half a surrogate pair.
+    QString emoji;
+    for (int i = 0; i < 300; ++i)
+        emoji += QString::fromUcs4(U"\U0001F600");
+    for (int width = 50; width < 70; ++width) {
+        const QString text = TrafficLogDelegate::textForWidth(emoji, metrics, width);
+        QVERIFY(!text.chopped(1).back().isHighSurrogate());
+        QVERIFY(text.chopped(1).back().isLowSurrogate());
+    }
 }
 
 void tst_TrafficLogView::sentAndReceivedHaveTheirOwnColours()

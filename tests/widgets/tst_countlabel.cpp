@@ -1,0 +1,128 @@
+#include "countlabel.h"
+
+#include <QApplication>
+#include <QTabWidget>
+#include <QTest>
+#include <QVBoxLayout>
+
+namespace {
+
+// Counts the layout requests that reach a widget.
+class LayoutRequestCounter : public QObject
+{
+public:
+    explicit LayoutRequestCounter(QWidget *widget) { widget->installEventFilter(this); }
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::LayoutRequest)
+            ++count;
+        return false;
+    }
+};
+
+// A label in a page of a tab widget, as the panels have them.
+struct Page
+{
+    QTabWidget tabs;
+    QWidget *page = new QWidget;
+    QVBoxLayout *layout = new QVBoxLayout(page);
+
+    explicit Page(QLabel *label)
+    {
+        layout->addWidget(label);
+        layout->addStretch(1);
+        tabs.addTab(page, QStringLiteral("Server :1337"));
+        tabs.resize(400, 200);
+        tabs.show();
+    }
+};
+
+} // namespace
+
+class tst_CountLabel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void aChangedCountAsksNoLayout();
+    void growsWhenTheTextNeedsRoom();
+    void followsTheFont();
+};
+
+void tst_CountLabel::aChangedCountAsksNoLayout()
+{
+    // Why the class exists: a QLabel's new text reaches the tab widget, which then
+    // repaints its whole page. If Qt stops doing that, this QLabel part says so.
+    auto *plain = new QLabel(QStringLiteral("1 older rows trimmed"));
+    Page plainPage(plain);
+    QVERIFY(QTest::qWaitForWindowExposed(&plainPage.tabs));
+    QCoreApplication::processEvents();
+    LayoutRequestCounter plainRequests(&plainPage.tabs);
+    plain->setText(QStringLiteral("2 older rows trimmed"));
+    // The request climbs one level per pass of the event loop.
+    int passes = 0;
+    for (; plainRequests.count == 0 && passes < 20; ++passes)
+        QCoreApplication::processEvents();
+    QVERIFY(plainRequests.count > 0);
+
+    auto *label = new CountLabel;
+    label->setCountText(QStringLiteral("1 older rows trimmed"));
+    Page page(label);
+    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    QCoreApplication::processEvents();
+    LayoutRequestCounter requests(&page.tabs);
+    LayoutRequestCounter pageRequests(page.page);
+    for (int i = 2; i < 10; ++i) {
+        label->setCountText(QStringLiteral("%1 older rows trimmed").arg(i));
+        for (int pass = 0; pass < 2 * passes; ++pass)
+            QCoreApplication::processEvents();
+    }
+    QCOMPARE(label->text(), QStringLiteral("9 older rows trimmed"));
+    QCOMPARE(requests.count, 0);
+    QCOMPARE(pageRequests.count, 0);
+}
+
+void tst_CountLabel::growsWhenTheTextNeedsRoom()
+{
+    auto *label = new CountLabel;
+    label->setCountText(QStringLiteral("9 older rows trimmed"));
+    Page page(label);
+    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    const int before = label->width();
+
+    label->setCountText(QStringLiteral("1,234,567 older rows trimmed"));
+    QTRY_VERIFY(label->width() > before);
+    QCOMPARE(label->size(), label->sizeHint());
+    QVERIFY(label->contentsRect().width() >= label->fontMetrics().horizontalAdvance(label->text()));
+
+    // And gives the room back when the text gets shorter.
+    label->setCountText(QStringLiteral("1 older row trimmed"));
+    QTRY_COMPARE(label->width(), label->sizeHint().width());
+    QVERIFY(label->width() < before);
+}
+
+void tst_CountLabel::followsTheFont()
+{
+    auto *label = new CountLabel;
+    label->setCountText(QStringLiteral("5 waiting in the backlog"));
+    Page page(label);
+    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    const QSize before = label->size();
+
+    // Presentation mode: a bigger font for the projector.
+    QFont big = label->font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    page.page->setFont(big);
+    QTRY_VERIFY(label->width() > before.width());
+    QVERIFY(label->height() > before.height());
+    QCOMPARE(label->size(), label->sizeHint());
+
+    page.page->setFont(QFont());
+    QTRY_COMPARE(label->size(), before);
+}
+
+QTEST_MAIN(tst_CountLabel)
+#include "tst_countlabel.moc"
