@@ -3,8 +3,6 @@
 #include <QDateTime>
 #include <QScopedValueRollback>
 
-#include <algorithm>
-#include <iterator>
 #include <utility>
 
 namespace {
@@ -223,9 +221,8 @@ void TrafficLogModel::flush()
     if (inserted > 0) {
         const int first = int(rowCount);
         beginInsertRows(QModelIndex(), first, first + int(inserted) - 1);
-        std::move(batch.begin() + qsizetype(droppedPending),
-                  batch.end(),
-                  std::back_inserter(m_rows));
+        for (auto it = batch.begin() + qsizetype(droppedPending); it != batch.end(); ++it)
+            m_rows.push_back(std::move(*it));
         endInsertRows();
     }
     // Hand the storage back to the queue: appending into a grown vector is what
@@ -236,7 +233,7 @@ void TrafficLogModel::flush()
 
     if (droppedRows > 0) {
         beginRemoveRows(QModelIndex(), 0, int(droppedRows) - 1);
-        m_rows.erase(m_rows.begin(), m_rows.begin() + qsizetype(droppedRows));
+        m_rows.pop_front(droppedRows);
         endRemoveRows();
     }
 
@@ -251,7 +248,7 @@ void TrafficLogModel::clear()
     const bool hadTrimmedRows = m_trimmedRows != 0;
     beginResetModel();
     // Swap with empties to give the memory back, not only the elements.
-    std::deque<TrafficEvent>().swap(m_rows);
+    m_rows.clear();
     std::vector<TrafficEvent>().swap(m_pending);
     m_rowBytes = 0;
     m_pendingBytes = 0;

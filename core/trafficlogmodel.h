@@ -1,12 +1,12 @@
 #pragma once
 
+#include "blockqueue.h"
 #include "payloadcodec.h"
 #include "trafficevent.h"
 
 #include <QAbstractTableModel>
 #include <QTimer>
 
-#include <deque>
 #include <vector>
 
 // The traffic log: one row per traffic event, newest last, for a QTableView.
@@ -101,7 +101,7 @@ private:
     QString dataText(const TrafficEvent &event, int maxChars) const;
     QString payloadText(const TrafficEvent &event, int maxChars) const;
 
-    std::deque<TrafficEvent> m_rows;     // row i is m_rows[i]
+    BlockQueue<TrafficEvent> m_rows;     // row i is m_rows[i]
     std::vector<TrafficEvent> m_pending; // appended, not yet rows; oldest first
     qint64 m_rowBytes = 0;
     qint64 m_pendingBytes = 0;
