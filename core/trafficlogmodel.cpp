@@ -177,7 +177,7 @@ void TrafficLogModel::enqueue(TrafficEvent &&event)
         m_flushTimer.start();
     // A stalled event loop or a burst must not let the queue outgrow the budgets: flush
     // now. A quarter of the byte budget is enough for a batch: rows and queue then hold
-    // at most 1.25 times the budget, and a flood's oldest rows are freed as it goes, so
+    // about 1.25 times the byte budget, and a flood's oldest rows are freed as it goes, so
     // the memory it fills is memory it already had (first touches of new pages were a
     // fifth of a flood's cost; bash scripts/bench.sh, B1).
     if (!m_flushing

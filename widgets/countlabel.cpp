@@ -6,7 +6,6 @@ CountLabel::CountLabel(QWidget *parent)
     : QLabel(parent)
 {
     setTextFormat(Qt::PlainText);
-    fitToText(false);
 }
 
 void CountLabel::setCountText(const QString &text)
@@ -21,16 +20,20 @@ void CountLabel::setCountText(const QString &text)
 void CountLabel::changeEvent(QEvent *event)
 {
     QLabel::changeEvent(event);
-    // Another font (presentation mode) or style: the text needs another size.
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+    // Another font (presentation mode), style or margins; or a QLabel setter that knows
+    // nothing of the fixed size: the text may need another size.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange
+        || event->type() == QEvent::ContentsRectChange) {
         fitToText(true);
+    }
 }
 
 void CountLabel::fitToText(bool mayShrink)
 {
     // QLabel's size hint is never below its minimum size, so to find a smaller one the
     // label lets go of its size first. That costs a layout, which is why it is done only
-    // when the text got shorter: a growing count keeps its size or grows.
+    // when the text got shorter: a growing count keeps its size or grows. (The callers
+    // have all made QLabel measure again: setText() and these events drop its cached hint.)
     if (mayShrink) {
         setMinimumSize(0, 0);
         setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);

@@ -20,7 +20,7 @@ public:
     explicit CountLabel(QWidget *parent = nullptr);
 
     // Sets the text; the layouts hear of it only when the label needs more room or the text
-    // has fewer characters than before.
+    // has fewer characters than before. (QLabel::setText() would keep the size as it was.)
     void setCountText(const QString &text);
 
 protected:

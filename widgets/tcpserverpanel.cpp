@@ -189,7 +189,8 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     acceptRow->addWidget(m_autoAcceptBox);
     acceptRow->addWidget(m_acceptNextButton);
     acceptRow->addWidget(m_acceptAllButton);
-    acceptRow->addWidget(m_waitingLabel, 1);
+    acceptRow->addWidget(m_waitingLabel);
+    acceptRow->addStretch(1); // a CountLabel does not stretch
 
     m_queuesLabel = new QLabel(connectionsBox);
     m_queuesLabel->setObjectName(QStringLiteral("queuesLabel"));
@@ -201,7 +202,7 @@ TcpServerPanel::TcpServerPanel(TcpServerSession *session, QWidget *parent)
     m_queuesTimer.setInterval(QueuesRefreshMs);
     connect(&m_queuesTimer, &QTimer::timeout, this, &TcpServerPanel::updateQueues);
 
-    connectionsLayout->addWidget(connectionsTitle);
+    connectionsLayout->addWidget(connectionsTitle, 0, Qt::AlignLeading);
     connectionsLayout->addLayout(acceptRow);
     connectionsLayout->addWidget(m_connectionView, 1);
     connectionsLayout->addWidget(m_queuesLabel);

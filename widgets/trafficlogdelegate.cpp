@@ -104,7 +104,8 @@ void TrafficLogDelegate::initStyleOption(QStyleOptionViewItem *option,
     case TrafficLogModel::Data:
         option->font = m_dataFont;
         option->fontMetrics = QFontMetrics(m_dataFont);
-        option->text = textForWidth(option->text, option->fontMetrics, option->rect.width());
+        if (option->textElideMode == Qt::ElideRight)
+            option->text = textForWidth(option->text, option->fontMetrics, option->rect.width());
         break;
     default:
         // Time, connection and peer keep the palette's colour: colour marks the traffic,

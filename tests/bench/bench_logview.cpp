@@ -582,7 +582,9 @@ QByteArray jsonLine(double warmUpMs, const Figures *defaults, const Figures *mil
 {
     const QJsonObject json{{QStringLiteral("default"), toJson(defaults)},
                            {QStringLiteral("million"), toJson(million)},
-                           {QStringLiteral("warm_up_update_ms"), std::round(warmUpMs * 100) / 100},
+                           {QStringLiteral("warm_up_update_ms"),
+                            warmUpMs < 0 ? QJsonValue(QJsonValue::Null)
+                                         : QJsonValue(std::round(warmUpMs * 100) / 100)},
                            {QStringLiteral("action_limit_ms"), ActionLimitMs}};
     return "B6-JSON " + QJsonDocument(json).toJson(QJsonDocument::Compact) + '\n';
 }

@@ -474,17 +474,25 @@ void tst_TrafficLogView::dataCellsLayOutOnlyWhatFits()
 
     DelegateProbe delegate;
     delegate.setDataFont(monospaceFontLike(QApplication::font()));
-    for (const int width : {1, 40, 200, 600}) {
+    for (const int width : {1, 40, 200, 400}) {
         QStyleOptionViewItem option;
         option.rect = QRect(0, 0, width, 20);
+        option.textElideMode = Qt::ElideRight; // the view's default
         delegate.initStyleOption(&option, data);
         QVERIFY2(option.text.size() < full.size() / 2, qPrintable(QString::number(width)));
         // What a cell shows is the same as with all of the text.
         QCOMPARE(option.fontMetrics.elidedText(option.text, Qt::ElideRight, width),
                  option.fontMetrics.elidedText(full, Qt::ElideRight, width));
     }
-    // Size hints come with no width: nothing is cut.
+    // Size hints come with no width, and another elide mode shows another part of the
+    // text: nothing is cut then.
     QStyleOptionViewItem option;
+    option.textElideMode = Qt::ElideRight;
+    delegate.initStyleOption(&option, data);
+    QCOMPARE(option.text, full);
+    option = QStyleOptionViewItem();
+    option.rect = QRect(0, 0, 40, 20);
+    option.textElideMode = Qt::ElideMiddle;
     delegate.initStyleOption(&option, data);
     QCOMPARE(option.text, full);
 }
