@@ -438,9 +438,14 @@ void TrafficLogView::keepPlaceAfterRemoval(int first, int last)
 {
     // The row budget trims the oldest rows, at the top, up to 20 times a second. A view
     // keeps its scroll value, so without this the rows being read would slide up and away
-    // under the reader; following the bottom, the next scroll takes care of it.
-    if (m_following)
+    // under the reader.
+    if (m_following) {
+        // Like new rows: settle the scroll now, painted with the removal, rather than in
+        // a second pass 10 ms later.
+        m_table->scrollToBottom();
+        m_scrollTimer.stop();
         return;
+    }
     QScrollBar *scrollBar = m_table->verticalScrollBar();
     const bool perPixel = m_table->verticalScrollMode() == QAbstractItemView::ScrollPerPixel;
     const int rowHeight = qMax(1, m_table->verticalHeader()->defaultSectionSize());

@@ -187,6 +187,20 @@ void tst_TrafficLogView::followsNewRowsOnlyAtTheBottom()
     QVERIFY(scrollBar->maximum() > maximumAtBottom);
     QCOMPARE(scrollBar->value(), scrollBar->maximum());
     QVERIFY(!scrollTimer->isActive());
+
+    // Over the row budget, a flush inserts and then trims: still at the bottom at once, the
+    // last row shown, and no second scroll 10 ms later.
+    model.setRowBudget(300);
+    QCOMPARE(model.rowCount(), 300);
+    QVERIFY(!scrollTimer->isActive());
+    appendRows(40);
+    QCOMPARE(model.rowCount(), 300);
+    QCoreApplication::processEvents(); // the table's own delayed layout, if any is left
+    QCOMPARE(scrollBar->value(), scrollBar->maximum());
+    QVERIFY(!scrollTimer->isActive());
+    const QRect viewport = view.tableView()->viewport()->rect();
+    const QModelIndex last = view.tableView()->model()->index(299, 0);
+    QVERIFY(viewport.contains(view.tableView()->visualRect(last).center()));
 }
 
 void tst_TrafficLogView::trimmedMarker()
