@@ -16,8 +16,10 @@
 // fresh memory each time it grows. With page faults as dear as on the benchmark machine,
 // those copies made single view updates of tests/bench/bench_logview (B6) twice as slow as
 // the others. Here a million rows are a thousand blocks: the vector of block pointers is
-// 250 times smaller than the deque's map, values never move once appended, and the block
-// the front empties is kept for the back.
+// 250 times smaller than the deque's map, and values never move once appended. A block of
+// TrafficEvents is about 112 KiB: under the 1 MiB from which the app has malloc() map
+// blocks of their own (preferMappedLargeBlocks()), so an emptied block goes back to the
+// heap and the next one is made from it, without new pages.
 template<typename T, std::size_t BlockSize = 1024>
 class BlockQueue
 {
@@ -44,11 +46,8 @@ public:
     void push_back(T &&value)
     {
         const std::size_t at = m_first + m_size;
-        if (at / BlockSize == m_blocks.size()) {
-            // The block the front gave up last, whose pages are already the process's.
-            m_blocks.push_back(m_spare ? std::move(m_spare)
-                                       : std::unique_ptr<Block>(new Block)); // not zeroed
-        }
+        if (at / BlockSize == m_blocks.size())
+            m_blocks.push_back(std::unique_ptr<Block>(new Block)); // not zeroed
         new (m_blocks[at / BlockSize]->bytes + at % BlockSize * sizeof(T)) T(std::move(value));
         ++m_size;
     }
@@ -62,8 +61,6 @@ public:
         m_first += count;
         m_size -= count;
         const std::size_t emptied = m_size == 0 ? m_blocks.size() : m_first / BlockSize;
-        if (emptied > 0 && !m_spare)
-            m_spare = std::move(m_blocks.front());
         m_blocks.erase(m_blocks.begin(), m_blocks.begin() + std::ptrdiff_t(emptied));
         m_first = m_size == 0 ? 0 : m_first - emptied * BlockSize;
     }
@@ -73,7 +70,6 @@ public:
     {
         pop_front(m_size);
         std::vector<std::unique_ptr<Block>>().swap(m_blocks);
-        m_spare.reset();
     }
 
 private:
@@ -89,7 +85,6 @@ private:
     }
 
     std::vector<std::unique_ptr<Block>> m_blocks;
-    std::unique_ptr<Block> m_spare; // an emptied block kept for the next push_back()
-    std::size_t m_first = 0;        // index of the front value in m_blocks.front()
+    std::size_t m_first = 0; // index of the front value in m_blocks.front()
     std::size_t m_size = 0;
 };

@@ -41,7 +41,6 @@ private slots:
     void popFrontAcrossBlocks();
     void popEverythingThenAppend();
     void clearAndDestructorDestroyEverything();
-    void anEmptiedBlockIsUsedAgain();
     void overAlignedValues();
 };
 
@@ -112,21 +111,6 @@ void tst_BlockQueue::clearAndDestructorDestroyEverything()
         QCOMPARE(Counted::alive, 2);
     }
     QCOMPARE(Counted::alive, 0);
-}
-
-void tst_BlockQueue::anEmptiedBlockIsUsedAgain()
-{
-    BlockQueue<Counted, 4> queue;
-    for (int i = 0; i < 8; ++i)
-        queue.push_back(Counted(i));
-    const Counted *firstSlot = &queue[0];
-    queue.pop_front(4); // the first block is empty now
-    for (int i = 8; i < 12; ++i)
-        queue.push_back(Counted(i)); // a third block is needed: the emptied one
-    QCOMPARE(&queue[4], firstSlot);
-    QCOMPARE(queue[4].value, 8);
-    QCOMPARE(queue[0].value, 4);
-    QCOMPARE(Counted::alive, 8);
 }
 
 void tst_BlockQueue::overAlignedValues()
