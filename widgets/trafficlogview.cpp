@@ -171,12 +171,10 @@ TrafficLogView::TrafficLogView(TrafficLogModel *model, QWidget *parent)
     connect(scrollBar, &QScrollBar::rangeChanged, this, &TrafficLogView::scheduleScrollIfFollowing);
     // A batch of rows at the end scrolls at once, not 10 ms later: the rows and the scroll
     // are then painted together, once (half the painting of a flood at a million rows).
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_following)
-            return;
-        m_table->scrollToBottom();
-        m_scrollTimer.stop(); // started by the range change the scroll laid out: done
-    });
+    connect(m_filter,
+            &QAbstractItemModel::rowsInserted,
+            this,
+            &TrafficLogView::scrollToBottomIfFollowing);
     connect(m_filter,
             &QAbstractItemModel::rowsRemoved,
             this,
@@ -423,8 +421,10 @@ void TrafficLogView::updateTrimmedMarker()
 
 void TrafficLogView::scrollToBottomIfFollowing()
 {
-    if (m_following)
-        m_table->scrollToBottom();
+    if (!m_following)
+        return;
+    m_table->scrollToBottom();
+    m_scrollTimer.stop(); // started by the range change the scroll laid out: done
 }
 
 void TrafficLogView::scheduleScrollIfFollowing()
@@ -442,8 +442,7 @@ void TrafficLogView::keepPlaceAfterRemoval(int first, int last)
     if (m_following) {
         // Like new rows: settle the scroll now, painted with the removal, rather than in
         // a second pass 10 ms later.
-        m_table->scrollToBottom();
-        m_scrollTimer.stop();
+        scrollToBottomIfFollowing();
         return;
     }
     QScrollBar *scrollBar = m_table->verticalScrollBar();

@@ -29,6 +29,13 @@ struct Counted
     ~Counted() { --alive; }
 };
 
+// Appends Counted values first, first + 1, ... (count of them).
+void appendCounted(BlockQueue<Counted, 4> &queue, int first, int count)
+{
+    for (int i = first; i < first + count; ++i)
+        queue.push_back(Counted(i));
+}
+
 } // namespace
 
 class tst_BlockQueue : public QObject
@@ -48,8 +55,7 @@ void tst_BlockQueue::appendAndReadAcrossBlocks()
 {
     BlockQueue<Counted, 4> queue;
     QVERIFY(queue.empty());
-    for (int i = 0; i < 10; ++i)
-        queue.push_back(Counted(i));
+    appendCounted(queue, 0, 10);
     QCOMPARE(queue.size(), std::size_t(10));
     QCOMPARE(Counted::alive, 10); // the moved-from temporaries are gone
     for (int i = 0; i < 10; ++i) {
@@ -65,8 +71,8 @@ void tst_BlockQueue::popFrontAcrossBlocks()
     int front = 0;
     // Rows arrive and the oldest go, as a log over budget does, through many blocks.
     for (int round = 0; round < 50; ++round) {
-        for (int i = 0; i < 3; ++i)
-            queue.push_back(Counted(next++));
+        appendCounted(queue, next, 3);
+        next += 3;
         const std::size_t drop = round % 2 == 0 ? 1 : 3;
         if (queue.size() > 5) {
             queue.pop_front(drop);
@@ -84,8 +90,7 @@ void tst_BlockQueue::popFrontAcrossBlocks()
 void tst_BlockQueue::popEverythingThenAppend()
 {
     BlockQueue<Counted, 4> queue;
-    for (int i = 0; i < 6; ++i)
-        queue.push_back(Counted(i));
+    appendCounted(queue, 0, 6);
     queue.pop_front(6);
     QVERIFY(queue.empty());
     queue.push_back(Counted(42));
@@ -98,14 +103,12 @@ void tst_BlockQueue::clearAndDestructorDestroyEverything()
 {
     {
         BlockQueue<Counted, 4> queue;
-        for (int i = 0; i < 9; ++i)
-            queue.push_back(Counted(i));
+        appendCounted(queue, 0, 9);
         queue.pop_front(2);
         queue.clear();
         QVERIFY(queue.empty());
         QCOMPARE(Counted::alive, 0);
-        for (int i = 0; i < 7; ++i)
-            queue.push_back(Counted(i));
+        appendCounted(queue, 0, 7);
         QCOMPARE(queue[6].value, 6);
         queue.pop_front(5);
         QCOMPARE(Counted::alive, 2);

@@ -38,6 +38,8 @@ struct Page
         tabs.resize(400, 200);
         tabs.show();
     }
+
+    bool shown() { return QTest::qWaitForWindowExposed(&tabs); }
 };
 
 // Runs the event loop until a few passes in a row deliver no layout request: what showing
@@ -50,6 +52,14 @@ void settle(QWidget *top)
         QCoreApplication::processEvents();
         quiet = requests.count == before ? quiet + 1 : 0;
     }
+}
+
+// A CountLabel with its first count.
+CountLabel *countLabel(const QString &text)
+{
+    auto *label = new CountLabel;
+    label->setCountText(text);
+    return label;
 }
 
 } // namespace
@@ -70,7 +80,7 @@ void tst_CountLabel::aChangedCountAsksNoLayout()
     // repaints its whole page. If Qt stops doing that, this QLabel part says so.
     auto *plain = new QLabel(QStringLiteral("12345 older rows trimmed"));
     Page plainPage(plain);
-    QVERIFY(QTest::qWaitForWindowExposed(&plainPage.tabs));
+    QVERIFY(plainPage.shown());
     settle(&plainPage.tabs);
     LayoutRequestCounter plainRequests(&plainPage.tabs);
     plain->setText(QStringLiteral("54321 older rows trimmed"));
@@ -80,10 +90,9 @@ void tst_CountLabel::aChangedCountAsksNoLayout()
         QCoreApplication::processEvents();
     QVERIFY(plainRequests.count > 0);
 
-    auto *label = new CountLabel;
-    label->setCountText(QStringLiteral("12345 older rows trimmed"));
+    auto *label = countLabel(QStringLiteral("12345 older rows trimmed"));
     Page page(label);
-    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    QVERIFY(page.shown());
     settle(&page.tabs);
     LayoutRequestCounter requests(&page.tabs);
     LayoutRequestCounter pageRequests(page.page);
@@ -100,10 +109,9 @@ void tst_CountLabel::aChangedCountAsksNoLayout()
 
 void tst_CountLabel::growsWhenTheTextNeedsRoom()
 {
-    auto *label = new CountLabel;
-    label->setCountText(QStringLiteral("9 older rows trimmed"));
+    auto *label = countLabel(QStringLiteral("9 older rows trimmed"));
     Page page(label);
-    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    QVERIFY(page.shown());
     const int before = label->width();
 
     label->setCountText(QStringLiteral("1,234,567 older rows trimmed"));
@@ -119,10 +127,9 @@ void tst_CountLabel::growsWhenTheTextNeedsRoom()
 
 void tst_CountLabel::followsTheFont()
 {
-    auto *label = new CountLabel;
-    label->setCountText(QStringLiteral("5 waiting in the backlog"));
+    auto *label = countLabel(QStringLiteral("5 waiting in the backlog"));
     Page page(label);
-    QVERIFY(QTest::qWaitForWindowExposed(&page.tabs));
+    QVERIFY(page.shown());
     const QSize before = label->size();
 
     // Presentation mode: a bigger font for the projector.
